@@ -1,0 +1,128 @@
+//! The authorization request (RFC 6749 §4.1.1) with PKCE (RFC 7636 §4.3) and the response mode
+//! (OAuth 2.0 Multiple Response Type Encoding Practices §2.1).
+
+use super::config::{check_extra_param, ClientConfig};
+use super::error::Result;
+use super::pkce::CHALLENGE_METHOD;
+use super::url::{with_query, with_policy};
+
+/// Per-login options of `loginRedirect()`.
+#[derive(Clone, Debug, Default)]
+pub struct LoginOptions {
+    /// OIDC Core §3.1.2.1 `prompt` (`login`, `consent`, `none`, `select_account`).
+    pub prompt: Option<String>,
+    /// OIDC Core §3.1.2.1 `login_hint`.
+    pub login_hint: Option<String>,
+    /// More parameters for this login only; they win over `extraAuthParams` of the same name.
+    pub extra_params: Vec<(String, String)>,
+}
+
+/// Builds the URL the browser is sent to. `state` and `code_challenge` are fresh per login.
+pub fn authorization_url(
+    config: &ClientConfig,
+    endpoint: &str,
+    state: &str,
+    code_challenge: &str,
+    options: &LoginOptions,
+) -> Result<String> {
+    for (k, v) in &options.extra_params {
+        check_extra_param("extraParams", k, v)?;
+    }
+    let scope = config.scopes.join(" ");
+    let mut params: Vec<(&str, &str)> = vec![
+        ("client_id", &config.client_id),
+        ("response_type", "code"),
+        ("redirect_uri", &config.redirect_uri),
+        ("response_mode", config.response_mode.as_str()),
+        ("scope", &scope),
+        ("state", state),
+        ("code_challenge", code_challenge),
+        ("code_challenge_method", CHALLENGE_METHOD),
+    ];
+    if let Some(p) = &options.prompt {
+        params.push(("prompt", p));
+    }
+    if let Some(h) = &options.login_hint {
+        params.push(("login_hint", h));
+    }
+    let per_call = |k: &str| options.extra_params.iter().any(|(key, _)| key == k);
+    params.extend(config.extra_auth_params.iter().filter(|(k, _)| !per_call(k)).map(|(k, v)| (k.as_str(), v.as_str())));
+    params.extend(options.extra_params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    Ok(with_query(&with_policy(endpoint, config.policy.as_deref()), params))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::RawConfig;
+    use crate::core::form::decode_pairs;
+
+    fn config(mode: &str) -> ClientConfig {
+        RawConfig {
+            client_id: Some("spa client".into()),
+            redirect_uri: Some("http://localhost:8080/cb".into()),
+            authority: Some("https://op.example.com".into()),
+            scopes: Some(vec!["openid".into(), "offline_access".into()]),
+            response_mode: Some(mode.into()),
+            extra_auth_params: vec![("ui_locales".into(), "fr".into()), ("audience".into(), "api".into())],
+            ..RawConfig::default()
+        }
+        .validate()
+        .unwrap()
+    }
+
+    fn params(url: &str) -> Vec<(String, String)> {
+        decode_pairs(url.split_once('?').unwrap().1).unwrap()
+    }
+
+    fn get<'a>(p: &'a [(String, String)], k: &str) -> Vec<&'a str> {
+        p.iter().filter(|(key, _)| key == k).map(|(_, v)| v.as_str()).collect()
+    }
+
+    #[test]
+    fn carries_every_required_parameter() {
+        let opts = LoginOptions { prompt: Some("login".into()), login_hint: Some("a@b.c".into()), ..Default::default() };
+        let url = authorization_url(&config("query"), "https://op.example.com/auth", "st", "ch", &opts).unwrap();
+        assert!(url.starts_with("https://op.example.com/auth?client_id=spa+client&response_type=code&"));
+        let p = params(&url);
+        for (k, v) in [
+            ("redirect_uri", "http://localhost:8080/cb"),
+            ("response_mode", "query"),
+            ("scope", "openid offline_access"),
+            ("state", "st"),
+            ("code_challenge", "ch"),
+            ("code_challenge_method", "S256"),
+            ("prompt", "login"),
+            ("login_hint", "a@b.c"),
+            ("ui_locales", "fr"),
+        ] {
+            assert_eq!(get(&p, k), [v], "{k}");
+        }
+    }
+
+    #[test]
+    fn fragment_is_the_default_mode() {
+        let url = authorization_url(&config("fragment"), "https://op.example.com/auth", "s", "c", &LoginOptions::default()).unwrap();
+        assert_eq!(get(&params(&url), "response_mode"), ["fragment"]);
+    }
+
+    #[test]
+    fn per_login_params_win_and_reserved_ones_are_refused() {
+        let opts = LoginOptions { extra_params: vec![("audience".into(), "other".into())], ..Default::default() };
+        let url = authorization_url(&config("query"), "https://op.example.com/auth", "s", "c", &opts).unwrap();
+        assert_eq!(get(&params(&url), "audience"), ["other"]);
+        let opts = LoginOptions { extra_params: vec![("code_challenge_method".into(), "plain".into())], ..Default::default() };
+        let err = authorization_url(&config("query"), "https://op.example.com/auth", "s", "c", &opts).unwrap_err();
+        assert!(err.message.starts_with("extraParams"));
+    }
+
+    #[test]
+    fn keeps_the_endpoints_own_query_and_adds_the_policy_once() {
+        let mut c = config("query");
+        c.policy = Some("B2C_1A_signin".into());
+        let url = authorization_url(&c, "https://t.b2clogin.com/t/oauth2/v2.0/authorize", "s", "c", &LoginOptions::default()).unwrap();
+        assert_eq!(get(&params(&url), "p"), ["B2C_1A_signin"]);
+        let url = authorization_url(&c, "https://t.b2clogin.com/t/oauth2/v2.0/authorize?p=b2c_1a_signin", "s", "c", &LoginOptions::default()).unwrap();
+        assert_eq!(get(&params(&url), "p"), ["b2c_1a_signin"]);
+    }
+}

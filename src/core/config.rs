@@ -1,0 +1,354 @@
+//! Client configuration: what the app passes to `new AuthClient(config)`, validated once so
+//! that every later step can rely on it. Each rejection is `invalid_config` naming the field.
+
+use super::error::{AuthError, Result};
+use super::url::HttpUrl;
+
+/// How the authorization response comes back (OAuth 2.0 Multiple Response Type Encoding
+/// Practices §2.1). `form_post` needs a server to receive a POST, which a SPA does not have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseMode {
+    /// Parameters in the URL fragment: never sent to any server, the default.
+    Fragment,
+    /// Parameters in the query string.
+    Query,
+}
+
+impl ResponseMode {
+    /// The `response_mode` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ResponseMode::Fragment => "fragment",
+            ResponseMode::Query => "query",
+        }
+    }
+}
+
+/// Where tokens and login transactions are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StorageKind {
+    /// `sessionStorage`: per tab, gone when the tab closes (the default).
+    Session,
+    /// `localStorage`: shared by the tabs of the origin, kept across restarts.
+    Local,
+    /// Memory only: gone on reload (login transactions still use `sessionStorage`, which has to
+    /// survive the redirect).
+    Memory,
+}
+
+/// The configuration as read from JavaScript: every field optional, nothing checked yet.
+#[derive(Clone, Debug, Default)]
+pub struct RawConfig {
+    /// `clientId`
+    pub client_id: Option<String>,
+    /// `redirectUri`
+    pub redirect_uri: Option<String>,
+    /// `scopes`
+    pub scopes: Option<Vec<String>>,
+    /// `responseMode`
+    pub response_mode: Option<String>,
+    /// `authority`
+    pub authority: Option<String>,
+    /// `metadataUrl`
+    pub metadata_url: Option<String>,
+    /// `issuer`
+    pub issuer: Option<String>,
+    /// `authorizationEndpoint`
+    pub authorization_endpoint: Option<String>,
+    /// `tokenEndpoint`
+    pub token_endpoint: Option<String>,
+    /// `endSessionEndpoint`
+    pub end_session_endpoint: Option<String>,
+    /// `policy`
+    pub policy: Option<String>,
+    /// `extraAuthParams`
+    pub extra_auth_params: Vec<(String, String)>,
+    /// `storage`
+    pub storage: Option<String>,
+    /// `apiOrigins`
+    pub api_origins: Option<Vec<String>>,
+}
+
+/// A validated client configuration.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// RFC 6749 §2.2 client identifier.
+    pub client_id: String,
+    /// RFC 6749 §3.1.2 redirection endpoint (absolute, no fragment).
+    pub redirect_uri: String,
+    /// Requested scopes (RFC 6749 §3.3), in order, no duplicates.
+    pub scopes: Vec<String>,
+    /// How the authorization response is returned.
+    pub response_mode: ResponseMode,
+    /// Discovery document URL, when endpoints come from discovery.
+    pub discovery_url: Option<String>,
+    /// The issuer the provider must identify as, when known.
+    pub issuer: Option<String>,
+    /// Explicit authorization endpoint (overrides discovery).
+    pub authorization_endpoint: Option<String>,
+    /// Explicit token endpoint (overrides discovery).
+    pub token_endpoint: Option<String>,
+    /// Explicit end-session endpoint (overrides discovery).
+    pub end_session_endpoint: Option<String>,
+    /// Azure AD B2C policy (`p`).
+    pub policy: Option<String>,
+    /// Extra authorization request parameters sent on every login.
+    pub extra_auth_params: Vec<(String, String)>,
+    /// Where tokens are kept.
+    pub storage: StorageKind,
+    /// Origins `auth.fetch` may send the access token to (empty: the page's own origin).
+    pub api_origins: Vec<String>,
+}
+
+/// Authorization request parameters the library sets itself; apps cannot override them.
+pub const RESERVED_AUTH_PARAMS: [&str; 10] = [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "scope",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "response_mode",
+    "nonce",
+    "p",
+];
+
+impl RawConfig {
+    /// Validates every field; the first problem found is returned, naming its field.
+    pub fn validate(self) -> Result<ClientConfig> {
+        let client_id = required_text("clientId", self.client_id)?;
+        let redirect_uri = required("redirectUri", self.redirect_uri)?;
+        let parsed = endpoint_url("redirectUri", &redirect_uri)?;
+        if parsed.has_fragment {
+            return Err(AuthError::config("redirectUri", "must not contain a fragment (RFC 6749 §3.1.2)"));
+        }
+
+        let scopes = validate_scopes(self.scopes.unwrap_or_else(|| vec!["openid".into()]))?;
+        let response_mode = match self.response_mode.as_deref() {
+            None | Some("fragment") => ResponseMode::Fragment,
+            Some("query") => ResponseMode::Query,
+            Some("form_post") => {
+                return Err(AuthError::config(
+                    "responseMode",
+                    "'form_post' needs a server to receive the POST; a single-page app can use 'fragment' or 'query'",
+                ))
+            }
+            Some(_) => return Err(AuthError::config("responseMode", "must be 'fragment' or 'query'")),
+        };
+
+        let authority = optional_endpoint("authority", self.authority)?;
+        if let Some(a) = &authority {
+            if HttpUrl::parse(a).is_some_and(|u| u.path_and_query.contains('?')) {
+                return Err(AuthError::config("authority", "must not contain a query; use metadataUrl for a full discovery URL"));
+            }
+        }
+        let metadata_url = optional_endpoint("metadataUrl", self.metadata_url)?;
+        let discovery_url = metadata_url.or_else(|| {
+            authority.as_ref().map(|a| format!("{}/.well-known/openid-configuration", a.trim_end_matches('/')))
+        });
+        let authorization_endpoint = optional_endpoint("authorizationEndpoint", self.authorization_endpoint)?;
+        let token_endpoint = optional_endpoint("tokenEndpoint", self.token_endpoint)?;
+        let end_session_endpoint = optional_endpoint("endSessionEndpoint", self.end_session_endpoint)?;
+        if discovery_url.is_none() {
+            if authorization_endpoint.is_none() {
+                return Err(AuthError::config(
+                    "authorizationEndpoint",
+                    "is required when neither authority nor metadataUrl is given",
+                ));
+            }
+            if token_endpoint.is_none() {
+                return Err(AuthError::config("tokenEndpoint", "is required when neither authority nor metadataUrl is given"));
+            }
+        }
+        let issuer = match self.issuer {
+            Some(i) => {
+                endpoint_url("issuer", &i)?;
+                Some(i)
+            }
+            None => authority,
+        };
+
+        let policy = match self.policy {
+            Some(p) if p.is_empty() || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
+                return Err(AuthError::config("policy", "must be a policy name of letters, digits, '_' and '-'"))
+            }
+            p => p,
+        };
+
+        for (k, v) in &self.extra_auth_params {
+            check_extra_param("extraAuthParams", k, v)?;
+        }
+
+        let storage = match self.storage.as_deref() {
+            None | Some("session") => StorageKind::Session,
+            Some("local") => StorageKind::Local,
+            Some("memory") => StorageKind::Memory,
+            Some(_) => return Err(AuthError::config("storage", "must be 'session', 'local' or 'memory'")),
+        };
+
+        let api_origins = self
+            .api_origins
+            .unwrap_or_default()
+            .iter()
+            .map(|o| match HttpUrl::parse(o) {
+                Some(u) if u.origin() == o.trim_end_matches('/').to_ascii_lowercase() => Ok(u.origin()),
+                _ => Err(AuthError::config("apiOrigins", "each entry must be an origin such as 'https://api.example.com'")),
+            })
+            .collect::<Result<Vec<_>>>()?;
+
+        Ok(ClientConfig {
+            client_id,
+            redirect_uri,
+            scopes,
+            response_mode,
+            discovery_url,
+            issuer,
+            authorization_endpoint,
+            token_endpoint,
+            end_session_endpoint,
+            policy,
+            extra_auth_params: self.extra_auth_params,
+            storage,
+            api_origins,
+        })
+    }
+}
+
+/// Checks one extra authorization parameter (from config or from a `loginRedirect` call).
+pub fn check_extra_param(field: &str, key: &str, value: &str) -> Result<()> {
+    if key.is_empty() || key.bytes().any(|b| b.is_ascii_control()) || value.bytes().any(|b| b.is_ascii_control()) {
+        return Err(AuthError::config(field, "parameter names must be non-empty and free of control characters"));
+    }
+    if RESERVED_AUTH_PARAMS.contains(&key) {
+        return Err(AuthError::config(field, &format!("'{key}' is set by the library and cannot be overridden")));
+    }
+    Ok(())
+}
+
+fn required(field: &str, value: Option<String>) -> Result<String> {
+    value.filter(|v| !v.is_empty()).ok_or_else(|| AuthError::config(field, "is required"))
+}
+
+fn required_text(field: &str, value: Option<String>) -> Result<String> {
+    let v = required(field, value)?;
+    if v.chars().any(char::is_control) {
+        return Err(AuthError::config(field, "must not contain control characters"));
+    }
+    Ok(v)
+}
+
+fn endpoint_url<'a>(field: &str, value: &'a str) -> Result<HttpUrl<'a>> {
+    let url = HttpUrl::parse(value).ok_or_else(|| AuthError::config(field, "must be an absolute http(s) URL"))?;
+    if !url.is_secure_or_loopback() {
+        return Err(AuthError::config(field, "must use https (plain http is allowed only for localhost)"));
+    }
+    Ok(url)
+}
+
+fn optional_endpoint(field: &str, value: Option<String>) -> Result<Option<String>> {
+    let Some(v) = value else { return Ok(None) };
+    let url = endpoint_url(field, &v)?;
+    if url.has_fragment {
+        return Err(AuthError::config(field, "must not contain a fragment"));
+    }
+    Ok(Some(v))
+}
+
+/// RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`.
+fn validate_scopes(scopes: Vec<String>) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::with_capacity(scopes.len());
+    for s in scopes {
+        if s.is_empty() || !s.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)) {
+            return Err(AuthError::config("scopes", "each scope must be a non-empty token without spaces or quotes"));
+        }
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> RawConfig {
+        RawConfig {
+            client_id: Some("spa".into()),
+            redirect_uri: Some("http://localhost:8080/".into()),
+            authority: Some("http://localhost:4000".into()),
+            ..RawConfig::default()
+        }
+    }
+
+    fn field_of(err: AuthError) -> String {
+        assert_eq!(err.code, "invalid_config");
+        err.message.split(':').next().unwrap_or_default().to_owned()
+    }
+
+    #[test]
+    fn defaults() {
+        let c = base().validate().unwrap();
+        assert_eq!(c.scopes, ["openid"]);
+        assert_eq!(c.response_mode, ResponseMode::Fragment);
+        assert_eq!(c.storage, StorageKind::Session);
+        assert_eq!(c.discovery_url.as_deref(), Some("http://localhost:4000/.well-known/openid-configuration"));
+        assert_eq!(c.issuer.as_deref(), Some("http://localhost:4000"));
+    }
+
+    #[test]
+    #[allow(clippy::type_complexity)]
+    fn each_bad_field_is_named() {
+        let cases: Vec<(&str, Box<dyn Fn(&mut RawConfig)>)> = vec![
+            ("clientId", Box::new(|c| c.client_id = None)),
+            ("clientId", Box::new(|c| c.client_id = Some(String::new()))),
+            ("redirectUri", Box::new(|c| c.redirect_uri = None)),
+            ("redirectUri", Box::new(|c| c.redirect_uri = Some("/callback".into()))),
+            ("redirectUri", Box::new(|c| c.redirect_uri = Some("http://example.com/cb".into()))),
+            ("redirectUri", Box::new(|c| c.redirect_uri = Some("https://example.com/cb#x".into()))),
+            ("scopes", Box::new(|c| c.scopes = Some(vec!["openid profile".into()]))),
+            ("responseMode", Box::new(|c| c.response_mode = Some("form_post".into()))),
+            ("responseMode", Box::new(|c| c.response_mode = Some("Query".into()))),
+            ("authority", Box::new(|c| c.authority = Some("http://op.example.com".into()))),
+            ("authority", Box::new(|c| c.authority = Some("https://op.example.com/?p=x".into()))),
+            ("metadataUrl", Box::new(|c| c.metadata_url = Some("not a url".into()))),
+            ("authorizationEndpoint", Box::new(|c| c.authority = None)),
+            ("tokenEndpoint", Box::new(|c| {
+                c.authority = None;
+                c.authorization_endpoint = Some("https://op.example.com/authorize".into());
+            })),
+            ("issuer", Box::new(|c| c.issuer = Some("op".into()))),
+            ("policy", Box::new(|c| c.policy = Some("b2c 1".into()))),
+            ("extraAuthParams", Box::new(|c| c.extra_auth_params = vec![("state".into(), "x".into())])),
+            ("storage", Box::new(|c| c.storage = Some("cookie".into()))),
+            ("apiOrigins", Box::new(|c| c.api_origins = Some(vec!["https://api.example.com/v1".into()]))),
+        ];
+        for (field, break_it) in cases {
+            let mut c = base();
+            break_it(&mut c);
+            assert_eq!(field_of(c.validate().unwrap_err()), field);
+        }
+    }
+
+    #[test]
+    fn form_post_is_explained() {
+        let mut c = base();
+        c.response_mode = Some("form_post".into());
+        assert!(c.validate().unwrap_err().message.contains("server"));
+    }
+
+    #[test]
+    fn explicit_endpoints_without_discovery() {
+        let mut c = base();
+        c.authority = None;
+        c.authorization_endpoint = Some("https://op.example.com/authorize?p=B2C_1A_signin".into());
+        c.token_endpoint = Some("https://op.example.com/token".into());
+        c.scopes = Some(vec!["openid".into(), "offline_access".into(), "openid".into()]);
+        c.api_origins = Some(vec!["https://API.example.com".into()]);
+        let c = c.validate().unwrap();
+        assert_eq!(c.discovery_url, None);
+        assert_eq!(c.scopes, ["openid", "offline_access"]);
+        assert_eq!(c.api_origins, ["https://api.example.com"]);
+    }
+}

@@ -1,0 +1,126 @@
+//! Provider metadata: OpenID Connect Discovery 1.0 §3/§4 and RFC 8414 §2/§3, merged with the
+//! endpoints the app configured explicitly.
+
+use super::config::ClientConfig;
+use super::error::{AuthError, ErrorKind, Result};
+use super::json::Json;
+use super::url::HttpUrl;
+
+/// The provider endpoints and capabilities a login needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProviderMetadata {
+    /// The issuer identifier, when known.
+    pub issuer: Option<String>,
+    /// RFC 6749 §3.1 authorization endpoint.
+    pub authorization_endpoint: String,
+    /// RFC 6749 §3.2 token endpoint.
+    pub token_endpoint: String,
+    /// OpenID Connect RP-Initiated Logout 1.0 end-session endpoint.
+    pub end_session_endpoint: Option<String>,
+    /// RFC 9207 §3: the provider sends `iss` in every authorization response.
+    pub iss_parameter_supported: bool,
+}
+
+impl ProviderMetadata {
+    /// Metadata from the configuration alone (no discovery): both endpoints were validated.
+    pub fn from_config(config: &ClientConfig) -> Option<ProviderMetadata> {
+        Some(ProviderMetadata {
+            issuer: config.issuer.clone(),
+            authorization_endpoint: config.authorization_endpoint.clone()?,
+            token_endpoint: config.token_endpoint.clone()?,
+            end_session_endpoint: config.end_session_endpoint.clone(),
+            iss_parameter_supported: false,
+        })
+    }
+
+    /// Parses a discovery document and checks it against the configuration: the `issuer` must
+    /// be the expected one (Discovery §4.3; a trailing `/` aside), endpoints must be https (or
+    /// loopback). Explicitly configured endpoints win over discovered ones.
+    pub fn from_discovery(body: &str, config: &ClientConfig) -> Result<ProviderMetadata> {
+        let bad = |what: &str| AuthError::new(ErrorKind::DiscoveryError, format!("discovery document: {what}"));
+        let doc = Json::parse(body).ok_or_else(|| bad("not a JSON object"))?;
+        let issuer = doc.get("issuer").and_then(Json::as_str).ok_or_else(|| bad("no issuer"))?;
+        if let Some(expected) = &config.issuer {
+            if expected.trim_end_matches('/') != issuer.trim_end_matches('/') {
+                return Err(bad(&format!(
+                    "issuer is '{issuer}' but '{expected}' was expected (set `issuer` when it differs from the authority)"
+                )));
+            }
+        }
+        let endpoint = |name: &str, configured: &Option<String>| -> Result<Option<String>> {
+            if let Some(c) = configured {
+                return Ok(Some(c.clone()));
+            }
+            match doc.get(name) {
+                None | Some(Json::Null) => Ok(None),
+                Some(Json::String(s)) if HttpUrl::parse(s).is_some_and(|u| u.is_secure_or_loopback() && !u.has_fragment) => {
+                    Ok(Some(s.clone()))
+                }
+                Some(_) => Err(bad(&format!("{name} is not an https URL"))),
+            }
+        };
+        Ok(ProviderMetadata {
+            issuer: Some(issuer.to_owned()),
+            authorization_endpoint: endpoint("authorization_endpoint", &config.authorization_endpoint)?
+                .ok_or_else(|| bad("no authorization_endpoint"))?,
+            token_endpoint: endpoint("token_endpoint", &config.token_endpoint)?.ok_or_else(|| bad("no token_endpoint"))?,
+            end_session_endpoint: endpoint("end_session_endpoint", &config.end_session_endpoint)?,
+            iss_parameter_supported: doc
+                .get("authorization_response_iss_parameter_supported")
+                .and_then(Json::as_bool)
+                .unwrap_or(false),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::RawConfig;
+
+    fn config() -> ClientConfig {
+        RawConfig {
+            client_id: Some("spa".into()),
+            redirect_uri: Some("http://localhost:8080/".into()),
+            authority: Some("https://op.example.com".into()),
+            ..RawConfig::default()
+        }
+        .validate()
+        .unwrap()
+    }
+
+    const DOC: &str = r#"{"issuer":"https://op.example.com/","authorization_endpoint":"https://op.example.com/auth",
+        "token_endpoint":"https://op.example.com/token","end_session_endpoint":"https://op.example.com/logout",
+        "authorization_response_iss_parameter_supported":true,"jwks_uri":"https://op.example.com/jwks"}"#;
+
+    #[test]
+    fn reads_endpoints_and_rfc9207_flag() {
+        let m = ProviderMetadata::from_discovery(DOC, &config()).unwrap();
+        assert_eq!(m.issuer.as_deref(), Some("https://op.example.com/"));
+        assert_eq!(m.token_endpoint, "https://op.example.com/token");
+        assert_eq!(m.end_session_endpoint.as_deref(), Some("https://op.example.com/logout"));
+        assert!(m.iss_parameter_supported);
+    }
+
+    #[test]
+    fn configured_endpoints_win() {
+        let mut c = config();
+        c.token_endpoint = Some("https://proxy.example.com/token".into());
+        assert_eq!(ProviderMetadata::from_discovery(DOC, &c).unwrap().token_endpoint, "https://proxy.example.com/token");
+    }
+
+    #[test]
+    fn rejects_untrustworthy_documents() {
+        let c = config();
+        for doc in [
+            "not json",
+            r#"{"authorization_endpoint":"https://op.example.com/auth","token_endpoint":"https://op.example.com/token"}"#,
+            r#"{"issuer":"https://evil.example.com","authorization_endpoint":"https://op.example.com/auth","token_endpoint":"https://op.example.com/token"}"#,
+            r#"{"issuer":"https://op.example.com","authorization_endpoint":"http://op.example.com/auth","token_endpoint":"https://op.example.com/token"}"#,
+            r#"{"issuer":"https://op.example.com","authorization_endpoint":"https://op.example.com/auth"}"#,
+            r#"{"issuer":"https://op.example.com","authorization_endpoint":"https://op.example.com/auth","token_endpoint":42}"#,
+        ] {
+            assert_eq!(ProviderMetadata::from_discovery(doc, &c).unwrap_err().code, "discovery_error", "{doc}");
+        }
+    }
+}

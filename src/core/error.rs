@@ -1,0 +1,146 @@
+//! The one error type of the protocol core.
+//!
+//! Every failure a user can cause or suffer becomes an [`AuthError`] with a stable `code`: the
+//! OAuth `error` value verbatim when the provider sent one (RFC 6749 §4.1.2.1, §5.2), or one of
+//! the library's own codes in [`ErrorKind`]. Messages never carry a secret (code, verifier,
+//! token): they name the field or the step that failed, nothing more.
+
+use core::fmt;
+
+/// The library's own stable error codes. Provider errors carry the provider's code instead.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The configuration (or a per-call option) is invalid; the message names the field.
+    InvalidConfig,
+    /// The authorization response's `state` is missing, unknown, already used or tampered with.
+    StateMismatch,
+    /// The authorization response is malformed (RFC 6749 §4.1.2): no code, duplicated
+    /// parameters, code and error together, bad percent-encoding, response in the wrong part.
+    InvalidResponse,
+    /// RFC 9207: the `iss` of the authorization response is not the expected issuer, or is
+    /// missing although the provider advertises it.
+    IssuerMismatch,
+    /// The login transaction is older than its lifetime.
+    TransactionExpired,
+    /// The token endpoint answered 2xx with a body that is not a valid token response (§5.1).
+    InvalidTokenResponse,
+    /// The token or discovery endpoint answered an HTTP error without an OAuth error body.
+    HttpError,
+    /// The request did not reach the server or no answer came (offline, DNS, CORS, timeout).
+    NetworkError,
+    /// The discovery document could not be fetched, parsed or trusted.
+    DiscoveryError,
+    /// Browser storage failed (disabled, quota exceeded).
+    StorageError,
+    /// WebCrypto is unavailable (not a secure context) or failed.
+    CryptoError,
+    /// No usable session: the app has to call `loginRedirect()`.
+    LoginRequired,
+}
+
+impl ErrorKind {
+    /// The code string exposed to JavaScript as `AuthError.code`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidConfig => "invalid_config",
+            ErrorKind::StateMismatch => "state_mismatch",
+            ErrorKind::InvalidResponse => "invalid_response",
+            ErrorKind::IssuerMismatch => "issuer_mismatch",
+            ErrorKind::TransactionExpired => "transaction_expired",
+            ErrorKind::InvalidTokenResponse => "invalid_token_response",
+            ErrorKind::HttpError => "http_error",
+            ErrorKind::NetworkError => "network_error",
+            ErrorKind::DiscoveryError => "discovery_error",
+            ErrorKind::StorageError => "storage_error",
+            ErrorKind::CryptoError => "crypto_error",
+            ErrorKind::LoginRequired => "login_required",
+        }
+    }
+}
+
+/// An error with a stable code, a human message, and what the provider said, if anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AuthError {
+    /// Stable machine-readable code (`ErrorKind::as_str` or the provider's `error`).
+    pub code: String,
+    /// What went wrong, for a developer; never contains a secret.
+    pub message: String,
+    /// The provider's `error_description`, when it sent one.
+    pub description: Option<String>,
+    /// The HTTP status of the response that failed, when there was one.
+    pub status: Option<u16>,
+}
+
+impl AuthError {
+    /// An error of the library's own.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        AuthError { code: kind.as_str().into(), message: message.into(), description: None, status: None }
+    }
+
+    /// Shorthand for [`ErrorKind::InvalidConfig`] naming the offending field.
+    pub fn config(field: &str, problem: &str) -> Self {
+        AuthError::new(ErrorKind::InvalidConfig, format!("{field}: {problem}"))
+    }
+
+    /// An error the provider reported (RFC 6749 §4.1.2.1 and §5.2). The code is kept verbatim
+    /// when it is made of the characters §A.7 allows; otherwise the response is malformed.
+    pub fn provider(error: &str, description: Option<&str>, status: Option<u16>) -> Self {
+        if !is_error_code(error) {
+            let mut e = AuthError::new(ErrorKind::InvalidResponse, "the provider sent a malformed error code");
+            e.status = status;
+            return e;
+        }
+        let message = match description {
+            Some(d) => format!("{error}: {d}"),
+            None => format!("the provider answered {error}"),
+        };
+        AuthError { code: error.into(), message, description: description.map(Into::into), status }
+    }
+
+    /// Attaches the HTTP status of the failed response.
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl fmt::Display for AuthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.message, self.code)
+    }
+}
+
+/// RFC 6749 §A.7: `error = 1*NQSCHAR` (%x20-21 / %x23-5B / %x5D-7E); also bounded in length.
+fn is_error_code(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| matches!(b, 0x20..=0x21 | 0x23..=0x5B | 0x5D..=0x7E))
+}
+
+/// Result alias of the core.
+pub type Result<T> = core::result::Result<T, AuthError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_codes_are_kept_verbatim() {
+        let e = AuthError::provider("access_denied", Some("The user has cancelled"), None);
+        assert_eq!(e.code, "access_denied");
+        assert_eq!(e.description.as_deref(), Some("The user has cancelled"));
+    }
+
+    #[test]
+    fn malformed_provider_codes_become_invalid_response() {
+        for bad in ["", "quote\"d", "back\\slash", "new\nline", "ünïcode"] {
+            assert_eq!(AuthError::provider(bad, None, Some(400)).code, "invalid_response", "{bad:?}");
+        }
+        assert_eq!(AuthError::provider(&"x".repeat(129), None, None).code, "invalid_response");
+    }
+
+    #[test]
+    fn config_errors_name_the_field() {
+        let e = AuthError::config("clientId", "is required");
+        assert_eq!(e.code, "invalid_config");
+        assert!(e.message.starts_with("clientId"));
+    }
+}

@@ -1,0 +1,306 @@
+//! A small, strict JSON reader (RFC 8259) for token responses, discovery documents and our own
+//! storage records.
+//!
+//! Why not serde_json: it costs about 12 KB gzip of wasm, and the core must parse raw text to be
+//! testable natively and fuzzable. Numbers stay as their source text ([`Json::Number`]) so that
+//! no float parsing or formatting machinery reaches the wasm; callers read the integers they need.
+//! Duplicate object keys are rejected (RFC 8259 §4 leaves them undefined; two readers could
+//! disagree about which one counts), and nesting is bounded so hostile input cannot overflow the
+//! stack.
+
+/// A parsed JSON value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Json {
+    /// `null`
+    Null,
+    /// `true` or `false`
+    Bool(bool),
+    /// A number, as its source text (grammar-checked).
+    Number(String),
+    /// A string, unescaped.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, keys in document order, no duplicates.
+    Object(Vec<(String, Json)>),
+}
+
+/// Deepest nesting accepted.
+const MAX_DEPTH: usize = 64;
+
+impl Json {
+    /// Parses a complete JSON text; `None` when it is not one (or nests deeper than 64).
+    pub fn parse(text: &str) -> Option<Json> {
+        let mut p = Parser { s: text.as_bytes(), i: 0 };
+        let v = p.value(0)?;
+        p.ws();
+        (p.i == p.s.len()).then_some(v)
+    }
+
+    /// The member `key` of an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The string, when this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The boolean, when this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// An integer given as a JSON number or as a string of digits (Azure AD B2C sends
+    /// `"expires_in":"3600"`). `None` for fractions, exponents, other strings, or overflow.
+    pub fn as_int_lenient(&self) -> Option<i64> {
+        let text = match self {
+            Json::Number(n) => n.as_str(),
+            Json::String(s) => s.as_str(),
+            _ => return None,
+        };
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        text.parse().ok()
+    }
+}
+
+struct Parser<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.s.get(self.i).copied()
+    }
+
+    fn bump(&mut self) -> Option<u8> {
+        let b = self.peek()?;
+        self.i += 1;
+        Some(b)
+    }
+
+    fn ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, lit: &[u8]) -> Option<()> {
+        let end = self.i.checked_add(lit.len())?;
+        (self.s.get(self.i..end)? == lit).then(|| self.i = end)
+    }
+
+    fn value(&mut self, depth: usize) -> Option<Json> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        self.ws();
+        match self.peek()? {
+            b'{' => self.object(depth),
+            b'[' => self.array(depth),
+            b'"' => self.string().map(Json::String),
+            b't' => self.eat(b"true").map(|_| Json::Bool(true)),
+            b'f' => self.eat(b"false").map(|_| Json::Bool(false)),
+            b'n' => self.eat(b"null").map(|_| Json::Null),
+            _ => self.number(),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Option<Json> {
+        self.i += 1;
+        let mut members: Vec<(String, Json)> = Vec::new();
+        self.ws();
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(Json::Object(members));
+        }
+        loop {
+            self.ws();
+            if self.peek()? != b'"' {
+                return None;
+            }
+            let key = self.string()?;
+            if members.iter().any(|(k, _)| *k == key) {
+                return None;
+            }
+            self.ws();
+            self.eat(b":")?;
+            let value = self.value(depth + 1)?;
+            members.push((key, value));
+            self.ws();
+            match self.bump()? {
+                b',' => continue,
+                b'}' => return Some(Json::Object(members)),
+                _ => return None,
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Option<Json> {
+        self.i += 1;
+        let mut items = Vec::new();
+        self.ws();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(Json::Array(items));
+        }
+        loop {
+            items.push(self.value(depth + 1)?);
+            self.ws();
+            match self.bump()? {
+                b',' => continue,
+                b']' => return Some(Json::Array(items)),
+                _ => return None,
+            }
+        }
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.i += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.i;
+            while !matches!(self.peek()?, b'"' | b'\\' | 0..=0x1f) {
+                self.i += 1;
+            }
+            out.push_str(core::str::from_utf8(self.s.get(start..self.i)?).ok()?);
+            match self.bump()? {
+                b'"' => return Some(out),
+                b'\\' => out.push(self.escape()?),
+                _ => return None,
+            }
+        }
+    }
+
+    fn escape(&mut self) -> Option<char> {
+        Some(match self.bump()? {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4()?;
+                if (0xD800..0xDC00).contains(&hi) {
+                    self.eat(b"\\u")?;
+                    let lo = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&lo) {
+                        return None;
+                    }
+                    char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                } else {
+                    char::from_u32(hi)?
+                }
+            }
+            _ => return None,
+        })
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let mut v = 0;
+        for _ in 0..4 {
+            v = v << 4 | char::from(self.bump()?).to_digit(16)?;
+        }
+        Some(v)
+    }
+
+    /// RFC 8259 §6: `-? int frac? exp?`, kept as text.
+    fn number(&mut self) -> Option<Json> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.bump()? {
+            b'0' => {}
+            b'1'..=b'9' => self.digits(),
+            _ => return None,
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            self.one_or_more_digits()?;
+        }
+        if matches!(self.peek(), Some(b'e' | b'E')) {
+            self.i += 1;
+            if matches!(self.peek(), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            self.one_or_more_digits()?;
+        }
+        let text = core::str::from_utf8(self.s.get(start..self.i)?).ok()?;
+        Some(Json::Number(text.into()))
+    }
+
+    fn digits(&mut self) {
+        while matches!(self.peek(), Some(b'0'..=b'9')) {
+            self.i += 1;
+        }
+    }
+
+    fn one_or_more_digits(&mut self) -> Option<()> {
+        let start = self.i;
+        self.digits();
+        (self.i > start).then_some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_a_token_response() {
+        let v = Json::parse(r#" {"access_token":"a\"b\u00e9\ud83d\ude00","expires_in":3600,"ok":true,"n":null,"l":[1,-2.5e3,[]]} "#).unwrap();
+        assert_eq!(v.get("access_token").and_then(Json::as_str), Some("a\"bé😀"));
+        assert_eq!(v.get("expires_in").and_then(Json::as_int_lenient), Some(3600));
+        assert_eq!(v.get("ok").and_then(Json::as_bool), Some(true));
+        assert_eq!(v.get("n"), Some(&Json::Null));
+        assert_eq!(v.get("missing"), None);
+    }
+
+    #[test]
+    fn integers_may_be_strings_but_not_fractions() {
+        let int = |t: &str| Json::parse(t).unwrap().as_int_lenient();
+        assert_eq!(int(r#""3600""#), Some(3600));
+        assert_eq!(int("-5"), Some(-5));
+        assert_eq!(int("3600.5"), None);
+        assert_eq!(int("1e3"), None);
+        assert_eq!(int(r#""36 00""#), None);
+        assert_eq!(int(r#""""#), None);
+        assert_eq!(int("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn rejects_what_is_not_json() {
+        for bad in [
+            "", "{", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "+1", "\"\\x\"", "\"a\nb\"",
+            "{\"a\":1}x", "nul", "\"\\ud800\"", "\"\\ud800\\u0041\"", "{\"a\":1,\"a\":2}", "{1:2}",
+        ] {
+            assert_eq!(Json::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bounds_nesting() {
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(Json::parse(&ok).is_some());
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert_eq!(Json::parse(&deep), None);
+    }
+}

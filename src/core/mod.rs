@@ -1,0 +1,19 @@
+//! The protocol core: pure Rust, no browser APIs, tested natively with `cargo test`.
+//!
+//! It decides; the [`crate::browser`] layer does the I/O. Every public function documents the
+//! RFC section it implements.
+
+pub mod authorize;
+pub mod callback;
+pub mod config;
+pub mod discovery;
+pub mod error;
+pub mod form;
+pub mod json;
+pub mod pkce;
+pub mod record;
+pub mod secret;
+pub mod token;
+pub mod token_set;
+pub mod transaction;
+pub mod url;

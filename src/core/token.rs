@@ -1,0 +1,162 @@
+//! The token request (RFC 6749 §4.1.3 with RFC 7636 §4.5) and the token response (§5.1
+//! success, §5.2 error), including Azure AD B2C's numbers-as-strings.
+
+use super::error::{AuthError, ErrorKind, Result};
+use super::form::encode_pairs;
+use super::json::Json;
+use super::secret::Secret;
+use super::token_set::TokenSet;
+
+/// Largest token response body we parse.
+const MAX_BODY_LEN: usize = 1024 * 1024;
+
+/// Longest `expires_in` we believe: ten years. Anything longer is a broken server.
+const MAX_EXPIRES_IN_S: i64 = 10 * 365 * 24 * 3600;
+
+/// RFC 6749 §4.1.3 + RFC 7636 §4.5: the body that redeems an authorization code.
+pub fn authorization_code_body(client_id: &str, code: &Secret, redirect_uri: &str, verifier: &Secret) -> String {
+    encode_pairs([
+        ("grant_type", "authorization_code"),
+        ("code", code.expose()),
+        ("redirect_uri", redirect_uri),
+        ("client_id", client_id),
+        ("code_verifier", verifier.expose()),
+    ])
+}
+
+/// Parses the token endpoint's answer. `sent_at_ms` is when the request was sent: expiry
+/// counts from then, never from the (later) arrival of the answer.
+pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<TokenSet> {
+    let invalid = |what: &str| {
+        AuthError::new(ErrorKind::InvalidTokenResponse, format!("token response: {what}")).with_status(status)
+    };
+    let doc = if body.len() <= MAX_BODY_LEN { Json::parse(body) } else { None };
+    let doc = doc.filter(|d| matches!(d, Json::Object(_)));
+
+    // §5.2: an error response, whatever the status (some servers send 200 with an error).
+    if let Some(error) = doc.as_ref().and_then(|d| d.get("error")).and_then(Json::as_str) {
+        let description = doc.as_ref().and_then(|d| d.get("error_description")).and_then(Json::as_str);
+        return Err(AuthError::provider(error, description, Some(status)));
+    }
+    if !(200..300).contains(&status) {
+        return Err(AuthError::new(ErrorKind::HttpError, format!("the token endpoint answered HTTP {status}")).with_status(status));
+    }
+    let doc = doc.ok_or_else(|| invalid("not a JSON object"))?;
+    let text = |k: &str| -> Result<Option<String>> {
+        match doc.get(k) {
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+            Some(_) => Err(invalid(&format!("{k} is not a non-empty string"))),
+        }
+    };
+    let access_token = text("access_token")?.ok_or_else(|| invalid("no access_token"))?;
+    let token_type = text("token_type")?.ok_or_else(|| invalid("no token_type"))?;
+    if !token_type.eq_ignore_ascii_case("bearer") {
+        return Err(invalid(&format!("unsupported token_type '{token_type}' (only Bearer is supported)")));
+    }
+    let seconds = |k: &str| -> Result<Option<i64>> {
+        match doc.get(k) {
+            None | Some(Json::Null) => Ok(None),
+            Some(v) => v.as_int_lenient().map(Some).ok_or_else(|| invalid(&format!("{k} is not an integer"))),
+        }
+    };
+    let expires_at_ms = match seconds("expires_in")? {
+        Some(s) if (1..=MAX_EXPIRES_IN_S).contains(&s) => Some(sent_at_ms.saturating_add(s * 1000)),
+        Some(_) => return Err(invalid("expires_in is out of range")),
+        None => None,
+    };
+    Ok(TokenSet {
+        access_token: Secret::new(access_token),
+        token_type: "Bearer".into(),
+        expires_at_ms,
+        not_before_ms: seconds("not_before")?.map(|s| s.saturating_mul(1000)),
+        refresh_token: text("refresh_token")?.map(Secret::new),
+        id_token: text("id_token")?.map(Secret::new),
+        scope: text("scope")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::form::decode_pairs;
+
+    const SENT: i64 = 1_000_000;
+
+    #[test]
+    fn builds_the_code_redemption_body() {
+        let body = authorization_code_body("spa", &Secret::new("c+d"), "http://localhost:8080/", &Secret::new("ver"));
+        let pairs = decode_pairs(&body).unwrap();
+        let keys: Vec<_> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["grant_type", "code", "redirect_uri", "client_id", "code_verifier"]);
+        assert_eq!(pairs[1].1, "c+d");
+    }
+
+    #[test]
+    fn parses_a_standard_response() {
+        let t = parse_token_response(200, r#"{"access_token":"at","token_type":"bearer","expires_in":3600,"refresh_token":"rt","id_token":"it","scope":"openid"}"#, SENT).unwrap();
+        assert_eq!(t.access_token.expose(), "at");
+        assert_eq!(t.expires_at_ms, Some(SENT + 3_600_000));
+        assert_eq!(t.refresh_token.as_ref().map(Secret::expose), Some("rt"));
+        assert_eq!(t.id_token.as_ref().map(Secret::expose), Some("it"));
+        assert_eq!(t.scope.as_deref(), Some("openid"));
+        assert_eq!(t.token_type, "Bearer");
+    }
+
+    /// The exact shape of Azure AD B2C's documented answer.
+    #[test]
+    fn parses_b2c_strings_for_numbers() {
+        let t = parse_token_response(200, r#"{"not_before":"1442340812","token_type":"Bearer","access_token":"eyJ0","scope":"90c0fe63-bcf2-44d5-8fb7-b8bbc0b29dc6 offline_access","expires_in":"3600","refresh_token":"AAQf"}"#, SENT).unwrap();
+        assert_eq!(t.expires_at_ms, Some(SENT + 3_600_000));
+        assert_eq!(t.not_before_ms, Some(1_442_340_812_000));
+    }
+
+    #[test]
+    fn missing_expires_in_means_unknown_expiry() {
+        let t = parse_token_response(200, r#"{"access_token":"at","token_type":"Bearer"}"#, SENT).unwrap();
+        assert_eq!(t.expires_at_ms, None);
+    }
+
+    #[test]
+    fn oauth_errors_keep_their_code_and_status() {
+        let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"AADB2C90080: The provided grant has expired."}"#, SENT).unwrap_err();
+        assert_eq!((e.code.as_str(), e.status), ("invalid_grant", Some(400)));
+        assert_eq!(e.description.as_deref(), Some("AADB2C90080: The provided grant has expired."));
+        let e = parse_token_response(200, r#"{"error":"access_denied"}"#, SENT).unwrap_err();
+        assert_eq!(e.code, "access_denied");
+    }
+
+    #[test]
+    fn http_failures_without_an_oauth_body() {
+        for (status, body) in [(400, ""), (401, "Unauthorized"), (500, "{}"), (503, "<html>busy</html>"), (502, r#"{"error":42}"#)] {
+            let e = parse_token_response(status, body, SENT).unwrap_err();
+            assert_eq!((e.code.as_str(), e.status), ("http_error", Some(status)), "{body}");
+        }
+    }
+
+    #[test]
+    fn rejects_malformed_success_responses() {
+        for body in [
+            "",
+            "not json",
+            "[]",
+            r#""at""#,
+            r#"{"token_type":"Bearer"}"#,
+            r#"{"access_token":"","token_type":"Bearer"}"#,
+            r#"{"access_token":42,"token_type":"Bearer"}"#,
+            r#"{"access_token":"at"}"#,
+            r#"{"access_token":"at","token_type":"mac"}"#,
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":-1}"#,
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":0}"#,
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":"soon"}"#,
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":1e99}"#,
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":999999999999}"#,
+            r#"{"access_token":"at","token_type":"Bearer","refresh_token":{}}"#,
+            r#"{"access_token":"at","access_token":"other","token_type":"Bearer"}"#,
+        ] {
+            let e = parse_token_response(200, body, SENT).unwrap_err();
+            assert_eq!(e.code, "invalid_token_response", "{body}");
+            assert!(!e.message.contains("at\""), "no token in the message");
+        }
+    }
+}

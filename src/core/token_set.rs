@@ -1,0 +1,126 @@
+//! The tokens of a session (RFC 6749 §5.1), their validity, and their storage record.
+
+use super::error::{AuthError, ErrorKind, Result};
+use super::json::Json;
+use super::record::RecordWriter;
+use super::secret::Secret;
+
+/// Storage format version of the record.
+const VERSION: i64 = 1;
+
+/// What a successful token response gave us.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenSet {
+    /// The access token.
+    pub access_token: Secret,
+    /// Always `Bearer` (the only type we accept).
+    pub token_type: String,
+    /// When the access token expires (ms since the epoch), counted from when the request was
+    /// sent; `None` when the provider did not say.
+    pub expires_at_ms: Option<i64>,
+    /// Azure AD B2C `not_before` (ms since the epoch): not valid before then.
+    pub not_before_ms: Option<i64>,
+    /// The refresh token, when issued.
+    pub refresh_token: Option<Secret>,
+    /// The OpenID Connect ID token, when issued.
+    pub id_token: Option<Secret>,
+    /// Granted scope (RFC 6749 §3.3), when the provider said.
+    pub scope: Option<String>,
+}
+
+impl TokenSet {
+    /// Whether the access token can be used at `now_ms`, with `margin_ms` to spare. A token of
+    /// unknown lifetime is usable until the resource server says otherwise.
+    pub fn is_usable_at(&self, now_ms: i64, margin_ms: i64) -> bool {
+        let started = self.not_before_ms.is_none_or(|nb| now_ms.saturating_add(5 * 60 * 1000) >= nb);
+        let fresh = self.expires_at_ms.is_none_or(|exp| now_ms.saturating_add(margin_ms) < exp);
+        started && fresh
+    }
+
+    /// The storage record.
+    pub fn to_json(&self) -> String {
+        RecordWriter::new(VERSION as u32)
+            .string("accessToken", self.access_token.expose())
+            .string("tokenType", &self.token_type)
+            .opt_int("expiresAt", self.expires_at_ms)
+            .opt_int("notBefore", self.not_before_ms)
+            .opt_string("refreshToken", self.refresh_token.as_ref().map(Secret::expose))
+            .opt_string("idToken", self.id_token.as_ref().map(Secret::expose))
+            .opt_string("scope", self.scope.as_deref())
+            .finish()
+    }
+
+    /// Reads a storage record back. A record we cannot read (corrupted, written by another
+    /// version) is a `storage_error`; the caller clears it.
+    pub fn from_json(text: &str) -> Result<TokenSet> {
+        let bad = || AuthError::new(ErrorKind::StorageError, "the stored tokens are unreadable");
+        let doc = Json::parse(text).ok_or_else(bad)?;
+        if doc.get("v").and_then(Json::as_int_lenient) != Some(VERSION) {
+            return Err(bad());
+        }
+        let text_of = |k: &str| doc.get(k).and_then(Json::as_str).map(str::to_owned);
+        let int_of = |k: &str| doc.get(k).and_then(Json::as_int_lenient);
+        Ok(TokenSet {
+            access_token: Secret::new(text_of("accessToken").ok_or_else(bad)?),
+            token_type: text_of("tokenType").ok_or_else(bad)?,
+            expires_at_ms: int_of("expiresAt"),
+            not_before_ms: int_of("notBefore"),
+            refresh_token: text_of("refreshToken").map(Secret::new),
+            id_token: text_of("idToken").map(Secret::new),
+            scope: text_of("scope"),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> TokenSet {
+        TokenSet {
+            access_token: Secret::new("a\"t"),
+            token_type: "Bearer".into(),
+            expires_at_ms: Some(1_000_000),
+            not_before_ms: None,
+            refresh_token: Some(Secret::new("rt")),
+            id_token: None,
+            scope: Some("openid offline_access".into()),
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let s = set();
+        assert_eq!(TokenSet::from_json(&s.to_json()).unwrap(), s);
+    }
+
+    #[test]
+    fn usable_until_the_margin() {
+        let s = set();
+        assert!(s.is_usable_at(900_000, 60_000));
+        assert!(!s.is_usable_at(940_000, 60_000));
+        assert!(!s.is_usable_at(1_000_000, 0));
+        let unknown = TokenSet { expires_at_ms: None, ..set() };
+        assert!(unknown.is_usable_at(i64::MAX, 60_000));
+    }
+
+    #[test]
+    fn not_before_is_respected_with_clock_skew() {
+        let s = TokenSet { not_before_ms: Some(1_000_000), expires_at_ms: None, ..set() };
+        assert!(!s.is_usable_at(1_000_000 - 5 * 60 * 1000 - 1, 0));
+        assert!(s.is_usable_at(1_000_000 - 5 * 60 * 1000, 0));
+    }
+
+    #[test]
+    fn debug_hides_tokens() {
+        let dbg = format!("{:?}", set());
+        assert!(!dbg.contains("a\\\"t") && !dbg.contains("\"rt\""));
+    }
+
+    #[test]
+    fn unreadable_records_are_storage_errors() {
+        for bad in ["{", "{\"v\":99,\"accessToken\":\"a\",\"tokenType\":\"Bearer\"}", "{\"v\":1}"] {
+            assert_eq!(TokenSet::from_json(bad).unwrap_err().code, "storage_error");
+        }
+    }
+}

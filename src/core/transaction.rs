@@ -1,0 +1,150 @@
+//! The login transaction: what `loginRedirect()` must remember until the provider sends the
+//! browser back (RFC 6749 §10.12 `state` binding, RFC 7636 §4.1 verifier), kept under a key
+//! derived from its `state`, used once, and only for [`LIFETIME_MS`].
+
+use super::error::{AuthError, ErrorKind, Result};
+use super::json::Json;
+use super::record::RecordWriter;
+use super::secret::Secret;
+
+/// A login must come back within 10 minutes (the lifetime of a code at most providers is
+/// shorter still; RFC 6749 §4.1.2 recommends at most 10 minutes).
+pub const LIFETIME_MS: i64 = 10 * 60 * 1000;
+
+/// Storage format version of the record.
+const VERSION: i64 = 1;
+
+/// One pending login.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transaction {
+    /// The `state` sent; the response must echo it.
+    pub state: String,
+    /// PKCE code verifier.
+    pub verifier: Secret,
+    /// The `redirect_uri` sent, which the token request must repeat (RFC 6749 §4.1.3).
+    pub redirect_uri: String,
+    /// The app's `appState`, as JSON text, handed back after the login.
+    pub app_state: Option<String>,
+    /// When the login started (ms since the epoch).
+    pub created_at_ms: i64,
+}
+
+impl Transaction {
+    /// The storage record.
+    pub fn to_json(&self) -> String {
+        RecordWriter::new(VERSION as u32)
+            .string("state", &self.state)
+            .string("verifier", self.verifier.expose())
+            .string("redirectUri", &self.redirect_uri)
+            .int("createdAt", self.created_at_ms)
+            .raw("appState", self.app_state.as_deref())
+            .finish()
+    }
+
+    /// Reads a storage record back; a corrupted or foreign record is `state_mismatch` (the
+    /// response cannot be matched to a login we started).
+    pub fn from_json(text: &str) -> Result<Transaction> {
+        let bad = || AuthError::new(ErrorKind::StateMismatch, "the stored login transaction is unreadable");
+        let doc = Json::parse(text).ok_or_else(bad)?;
+        if doc.get("v").and_then(Json::as_int_lenient) != Some(VERSION) {
+            return Err(bad());
+        }
+        let text_of = |k: &str| doc.get(k).and_then(Json::as_str).map(str::to_owned).ok_or_else(bad);
+        Ok(Transaction {
+            state: text_of("state")?,
+            verifier: Secret::new(text_of("verifier")?),
+            redirect_uri: text_of("redirectUri")?,
+            app_state: doc.get("appState").map(to_json_text),
+            created_at_ms: doc.get("createdAt").and_then(Json::as_int_lenient).ok_or_else(bad)?,
+        })
+    }
+
+    /// Whether the login is too old to finish at `now_ms` (or was started in the future,
+    /// which only a tampered record or a clock jump can produce).
+    pub fn is_expired(&self, now_ms: i64) -> bool {
+        let age = now_ms.saturating_sub(self.created_at_ms);
+        !(-60_000..=LIFETIME_MS).contains(&age)
+    }
+}
+
+/// Serialises a parsed value back to JSON text (for `appState`, which we only carry).
+fn to_json_text(v: &Json) -> String {
+    let mut out = String::new();
+    write_json(&mut out, v);
+    out
+}
+
+fn write_json(out: &mut String, v: &Json) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => out.push_str(n),
+        Json::String(s) => super::form::push_json_string(out, s),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(out, item);
+            }
+            out.push(']');
+        }
+        Json::Object(members) => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                super::form::push_json_string(out, k);
+                out.push(':');
+                write_json(out, item);
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tx(app_state: Option<&str>) -> Transaction {
+        Transaction {
+            state: "st\"ate".into(),
+            verifier: Secret::new("v".repeat(43)),
+            redirect_uri: "http://localhost:8080/".into(),
+            app_state: app_state.map(Into::into),
+            created_at_ms: 1_700_000_000_000,
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        for app in [None, Some(r#"{"returnTo":"/orders?id=1","n":[1,2.5,null,true]}"#), Some("\"text\"")] {
+            let t = tx(app);
+            assert_eq!(Transaction::from_json(&t.to_json()).unwrap(), t);
+        }
+    }
+
+    #[test]
+    fn the_record_never_prints_the_verifier() {
+        assert!(!format!("{:?}", tx(None)).contains("vvvv"));
+    }
+
+    #[test]
+    fn unreadable_records_are_state_mismatch() {
+        for bad in ["", "{}", "null", r#"{"v":2,"state":"s","verifier":"v","redirectUri":"r","createdAt":1}"#, r#"{"v":1,"state":"s"}"#] {
+            assert_eq!(Transaction::from_json(bad).unwrap_err().code, "state_mismatch", "{bad}");
+        }
+    }
+
+    #[test]
+    fn expires_after_ten_minutes() {
+        let t = tx(None);
+        assert!(!t.is_expired(t.created_at_ms));
+        assert!(!t.is_expired(t.created_at_ms + LIFETIME_MS));
+        assert!(t.is_expired(t.created_at_ms + LIFETIME_MS + 1));
+        assert!(t.is_expired(t.created_at_ms - 3_600_000));
+    }
+}
