@@ -4,7 +4,7 @@
 use super::config::{check_extra_param, ClientConfig};
 use super::error::Result;
 use super::pkce::CHALLENGE_METHOD;
-use super::url::{with_query, with_policy};
+use super::url::{with_policy, with_query};
 
 /// Per-login options of `loginRedirect()`.
 #[derive(Clone, Debug, Default)]
@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn carries_every_required_parameter() {
-        let opts = LoginOptions { prompt: Some("login".into()), login_hint: Some("a@b.c".into()), ..Default::default() };
+        let opts =
+            LoginOptions { prompt: Some("login".into()), login_hint: Some("a@b.c".into()), ..Default::default() };
         let url = authorization_url(&config("query"), "https://op.example.com/auth", "st", "ch", &opts).unwrap();
         assert!(url.starts_with("https://op.example.com/auth?client_id=spa+client&response_type=code&"));
         let p = params(&url);
@@ -102,7 +103,9 @@ mod tests {
 
     #[test]
     fn fragment_is_the_default_mode() {
-        let url = authorization_url(&config("fragment"), "https://op.example.com/auth", "s", "c", &LoginOptions::default()).unwrap();
+        let url =
+            authorization_url(&config("fragment"), "https://op.example.com/auth", "s", "c", &LoginOptions::default())
+                .unwrap();
         assert_eq!(get(&params(&url), "response_mode"), ["fragment"]);
     }
 
@@ -111,7 +114,8 @@ mod tests {
         let opts = LoginOptions { extra_params: vec![("audience".into(), "other".into())], ..Default::default() };
         let url = authorization_url(&config("query"), "https://op.example.com/auth", "s", "c", &opts).unwrap();
         assert_eq!(get(&params(&url), "audience"), ["other"]);
-        let opts = LoginOptions { extra_params: vec![("code_challenge_method".into(), "plain".into())], ..Default::default() };
+        let opts =
+            LoginOptions { extra_params: vec![("code_challenge_method".into(), "plain".into())], ..Default::default() };
         let err = authorization_url(&config("query"), "https://op.example.com/auth", "s", "c", &opts).unwrap_err();
         assert!(err.message.starts_with("extraParams"));
     }
@@ -120,9 +124,18 @@ mod tests {
     fn keeps_the_endpoints_own_query_and_adds_the_policy_once() {
         let mut c = config("query");
         c.policy = Some("B2C_1A_signin".into());
-        let url = authorization_url(&c, "https://t.b2clogin.com/t/oauth2/v2.0/authorize", "s", "c", &LoginOptions::default()).unwrap();
+        let url =
+            authorization_url(&c, "https://t.b2clogin.com/t/oauth2/v2.0/authorize", "s", "c", &LoginOptions::default())
+                .unwrap();
         assert_eq!(get(&params(&url), "p"), ["B2C_1A_signin"]);
-        let url = authorization_url(&c, "https://t.b2clogin.com/t/oauth2/v2.0/authorize?p=b2c_1a_signin", "s", "c", &LoginOptions::default()).unwrap();
+        let url = authorization_url(
+            &c,
+            "https://t.b2clogin.com/t/oauth2/v2.0/authorize?p=b2c_1a_signin",
+            "s",
+            "c",
+            &LoginOptions::default(),
+        )
+        .unwrap();
         assert_eq!(get(&params(&url), "p"), ["b2c_1a_signin"]);
     }
 }

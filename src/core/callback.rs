@@ -67,9 +67,9 @@ pub fn parse_response(part: &str) -> Result<AuthorizationResponse> {
         }
     }
     let [code, state, iss, error, description, _uri] = found;
-    let state = state.filter(|s| !s.is_empty()).ok_or_else(|| {
-        AuthError::new(ErrorKind::StateMismatch, "the authorization response has no state")
-    })?;
+    let state = state
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| AuthError::new(ErrorKind::StateMismatch, "the authorization response has no state"))?;
     let outcome = match (code, error) {
         (Some(_), Some(_)) => return Err(invalid("both code and error")),
         (Some(c), None) if !c.is_empty() => Outcome::Code(Secret::new(c)),
@@ -121,7 +121,10 @@ mod tests {
         let r = parse_response("error=access_denied&error_description=AADB2C90091%3a+The+user+has+cancelled+entering+self-asserted+information.&state=s").unwrap();
         let Outcome::Error(e) = r.outcome else { panic!("expected an error") };
         assert_eq!(e.code, "access_denied");
-        assert_eq!(e.description.as_deref(), Some("AADB2C90091: The user has cancelled entering self-asserted information."));
+        assert_eq!(
+            e.description.as_deref(),
+            Some("AADB2C90091: The user has cancelled entering self-asserted information.")
+        );
     }
 
     #[test]

@@ -22,6 +22,14 @@ impl ResponseMode {
             ResponseMode::Query => "query",
         }
     }
+
+    /// Where in the URL the response is, for messages.
+    pub fn part_name(self) -> &'static str {
+        match self {
+            ResponseMode::Fragment => "fragment",
+            ResponseMode::Query => "query string",
+        }
+    }
 }
 
 /// Where tokens and login transactions are kept.
@@ -125,22 +133,24 @@ impl RawConfig {
         }
 
         let scopes = validate_scopes(self.scopes.unwrap_or_else(|| vec!["openid".into()]))?;
-        let response_mode = match self.response_mode.as_deref() {
-            None | Some("fragment") => ResponseMode::Fragment,
-            Some("query") => ResponseMode::Query,
-            Some("form_post") => {
-                return Err(AuthError::config(
+        let response_mode =
+            match self.response_mode.as_deref() {
+                None | Some("fragment") => ResponseMode::Fragment,
+                Some("query") => ResponseMode::Query,
+                Some("form_post") => return Err(AuthError::config(
                     "responseMode",
                     "'form_post' needs a server to receive the POST; a single-page app can use 'fragment' or 'query'",
-                ))
-            }
-            Some(_) => return Err(AuthError::config("responseMode", "must be 'fragment' or 'query'")),
-        };
+                )),
+                Some(_) => return Err(AuthError::config("responseMode", "must be 'fragment' or 'query'")),
+            };
 
         let authority = optional_endpoint("authority", self.authority)?;
         if let Some(a) = &authority {
             if HttpUrl::parse(a).is_some_and(|u| u.path_and_query.contains('?')) {
-                return Err(AuthError::config("authority", "must not contain a query; use metadataUrl for a full discovery URL"));
+                return Err(AuthError::config(
+                    "authority",
+                    "must not contain a query; use metadataUrl for a full discovery URL",
+                ));
             }
         }
         let metadata_url = optional_endpoint("metadataUrl", self.metadata_url)?;
@@ -158,7 +168,10 @@ impl RawConfig {
                 ));
             }
             if token_endpoint.is_none() {
-                return Err(AuthError::config("tokenEndpoint", "is required when neither authority nor metadataUrl is given"));
+                return Err(AuthError::config(
+                    "tokenEndpoint",
+                    "is required when neither authority nor metadataUrl is given",
+                ));
             }
         }
         let issuer = match self.issuer {
@@ -193,7 +206,10 @@ impl RawConfig {
             .iter()
             .map(|o| match HttpUrl::parse(o) {
                 Some(u) if u.origin() == o.trim_end_matches('/').to_ascii_lowercase() => Ok(u.origin()),
-                _ => Err(AuthError::config("apiOrigins", "each entry must be an origin such as 'https://api.example.com'")),
+                _ => Err(AuthError::config(
+                    "apiOrigins",
+                    "each entry must be an origin such as 'https://api.example.com'",
+                )),
             })
             .collect::<Result<Vec<_>>>()?;
 
@@ -314,10 +330,13 @@ mod tests {
             ("authority", Box::new(|c| c.authority = Some("https://op.example.com/?p=x".into()))),
             ("metadataUrl", Box::new(|c| c.metadata_url = Some("not a url".into()))),
             ("authorizationEndpoint", Box::new(|c| c.authority = None)),
-            ("tokenEndpoint", Box::new(|c| {
-                c.authority = None;
-                c.authorization_endpoint = Some("https://op.example.com/authorize".into());
-            })),
+            (
+                "tokenEndpoint",
+                Box::new(|c| {
+                    c.authority = None;
+                    c.authorization_endpoint = Some("https://op.example.com/authorize".into());
+                }),
+            ),
             ("issuer", Box::new(|c| c.issuer = Some("op".into()))),
             ("policy", Box::new(|c| c.policy = Some("b2c 1".into()))),
             ("extraAuthParams", Box::new(|c| c.extra_auth_params = vec![("state".into(), "x".into())])),

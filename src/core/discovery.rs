@@ -53,7 +53,9 @@ impl ProviderMetadata {
             }
             match doc.get(name) {
                 None | Some(Json::Null) => Ok(None),
-                Some(Json::String(s)) if HttpUrl::parse(s).is_some_and(|u| u.is_secure_or_loopback() && !u.has_fragment) => {
+                Some(Json::String(s))
+                    if HttpUrl::parse(s).is_some_and(|u| u.is_secure_or_loopback() && !u.has_fragment) =>
+                {
                     Ok(Some(s.clone()))
                 }
                 Some(_) => Err(bad(&format!("{name} is not an https URL"))),
@@ -63,7 +65,8 @@ impl ProviderMetadata {
             issuer: Some(issuer.to_owned()),
             authorization_endpoint: endpoint("authorization_endpoint", &config.authorization_endpoint)?
                 .ok_or_else(|| bad("no authorization_endpoint"))?,
-            token_endpoint: endpoint("token_endpoint", &config.token_endpoint)?.ok_or_else(|| bad("no token_endpoint"))?,
+            token_endpoint: endpoint("token_endpoint", &config.token_endpoint)?
+                .ok_or_else(|| bad("no token_endpoint"))?,
             end_session_endpoint: endpoint("end_session_endpoint", &config.end_session_endpoint)?,
             iss_parameter_supported: doc
                 .get("authorization_response_iss_parameter_supported")
@@ -106,7 +109,10 @@ mod tests {
     fn configured_endpoints_win() {
         let mut c = config();
         c.token_endpoint = Some("https://proxy.example.com/token".into());
-        assert_eq!(ProviderMetadata::from_discovery(DOC, &c).unwrap().token_endpoint, "https://proxy.example.com/token");
+        assert_eq!(
+            ProviderMetadata::from_discovery(DOC, &c).unwrap().token_endpoint,
+            "https://proxy.example.com/token"
+        );
     }
 
     #[test]

@@ -266,7 +266,10 @@ mod tests {
 
     #[test]
     fn parses_a_token_response() {
-        let v = Json::parse(r#" {"access_token":"a\"b\u00e9\ud83d\ude00","expires_in":3600,"ok":true,"n":null,"l":[1,-2.5e3,[]]} "#).unwrap();
+        let v = Json::parse(
+            r#" {"access_token":"a\"b\u00e9\ud83d\ude00","expires_in":3600,"ok":true,"n":null,"l":[1,-2.5e3,[]]} "#,
+        )
+        .unwrap();
         assert_eq!(v.get("access_token").and_then(Json::as_str), Some("a\"bé😀"));
         assert_eq!(v.get("expires_in").and_then(Json::as_int_lenient), Some(3600));
         assert_eq!(v.get("ok").and_then(Json::as_bool), Some(true));
@@ -289,8 +292,23 @@ mod tests {
     #[test]
     fn rejects_what_is_not_json() {
         for bad in [
-            "", "{", "{\"a\":1,}", "[1,]", "{\"a\" 1}", "01", "1.", "-", "+1", "\"\\x\"", "\"a\nb\"",
-            "{\"a\":1}x", "nul", "\"\\ud800\"", "\"\\ud800\\u0041\"", "{\"a\":1,\"a\":2}", "{1:2}",
+            "",
+            "{",
+            "{\"a\":1,}",
+            "[1,]",
+            "{\"a\" 1}",
+            "01",
+            "1.",
+            "-",
+            "+1",
+            "\"\\x\"",
+            "\"a\nb\"",
+            "{\"a\":1}x",
+            "nul",
+            "\"\\ud800\"",
+            "\"\\ud800\\u0041\"",
+            "{\"a\":1,\"a\":2}",
+            "{1:2}",
         ] {
             assert_eq!(Json::parse(bad), None, "{bad:?}");
         }

@@ -39,7 +39,8 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
         return Err(AuthError::provider(error, description, Some(status)));
     }
     if !(200..300).contains(&status) {
-        return Err(AuthError::new(ErrorKind::HttpError, format!("the token endpoint answered HTTP {status}")).with_status(status));
+        return Err(AuthError::new(ErrorKind::HttpError, format!("the token endpoint answered HTTP {status}"))
+            .with_status(status));
     }
     let doc = doc.ok_or_else(|| invalid("not a JSON object"))?;
     let text = |k: &str| -> Result<Option<String>> {
@@ -119,7 +120,12 @@ mod tests {
 
     #[test]
     fn oauth_errors_keep_their_code_and_status() {
-        let e = parse_token_response(400, r#"{"error":"invalid_grant","error_description":"AADB2C90080: The provided grant has expired."}"#, SENT).unwrap_err();
+        let e = parse_token_response(
+            400,
+            r#"{"error":"invalid_grant","error_description":"AADB2C90080: The provided grant has expired."}"#,
+            SENT,
+        )
+        .unwrap_err();
         assert_eq!((e.code.as_str(), e.status), ("invalid_grant", Some(400)));
         assert_eq!(e.description.as_deref(), Some("AADB2C90080: The provided grant has expired."));
         let e = parse_token_response(200, r#"{"error":"access_denied"}"#, SENT).unwrap_err();
@@ -128,7 +134,9 @@ mod tests {
 
     #[test]
     fn http_failures_without_an_oauth_body() {
-        for (status, body) in [(400, ""), (401, "Unauthorized"), (500, "{}"), (503, "<html>busy</html>"), (502, r#"{"error":42}"#)] {
+        for (status, body) in
+            [(400, ""), (401, "Unauthorized"), (500, "{}"), (503, "<html>busy</html>"), (502, r#"{"error":42}"#)]
+        {
             let e = parse_token_response(status, body, SENT).unwrap_err();
             assert_eq!((e.code.as_str(), e.status), ("http_error", Some(status)), "{body}");
         }

@@ -134,7 +134,13 @@ mod tests {
 
     #[test]
     fn unreadable_records_are_state_mismatch() {
-        for bad in ["", "{}", "null", r#"{"v":2,"state":"s","verifier":"v","redirectUri":"r","createdAt":1}"#, r#"{"v":1,"state":"s"}"#] {
+        for bad in [
+            "",
+            "{}",
+            "null",
+            r#"{"v":2,"state":"s","verifier":"v","redirectUri":"r","createdAt":1}"#,
+            r#"{"v":1,"state":"s"}"#,
+        ] {
             assert_eq!(Transaction::from_json(bad).unwrap_err().code, "state_mismatch", "{bad}");
         }
     }

@@ -124,7 +124,17 @@ mod tests {
 
     #[test]
     fn rejects_non_http_urls() {
-        for bad in ["", "localhost:8080", "ftp://x", "https://", "https:///path", "https://user@host/", "https://a b/", "javascript:alert(1)", "https://:80/"] {
+        for bad in [
+            "",
+            "localhost:8080",
+            "ftp://x",
+            "https://",
+            "https:///path",
+            "https://user@host/",
+            "https://a b/",
+            "javascript:alert(1)",
+            "https://:80/",
+        ] {
             assert_eq!(HttpUrl::parse(bad), None, "{bad}");
         }
     }

@@ -1,0 +1,32 @@
+// wasm-bindgen cannot re-export a JS class it imports, so this adds the package's `AuthError`
+// export (the class lives in js/auth-error.js, copied by wasm-bindgen into pkg/snippets/) to the
+// generated module and its typings. Idempotent.
+import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const pkg = process.argv[2] ?? 'pkg';
+const snippets = join(pkg, 'snippets');
+const dir = readdirSync(snippets).find((d) => existsSync(join(snippets, d, 'js', 'auth-error.js')));
+if (!dir) throw new Error(`no js/auth-error.js snippet under ${snippets}`);
+
+const marker = '// spa-oauth: AuthError export';
+function append(file, text) {
+  const path = join(pkg, file);
+  const source = readFileSync(path, 'utf8');
+  if (!source.includes(marker)) writeFileSync(path, `${source}\n${marker}\n${text}\n`);
+}
+
+append('spa_oauth.js', `export { AuthError } from './snippets/${dir}/js/auth-error.js';`);
+append(
+  'spa_oauth.d.ts',
+  `/** Every spa-oauth failure: a real \`Error\` with a stable \`code\` (see the README's table). */
+export class AuthError extends Error {
+  readonly name: 'AuthError';
+  /** The provider's OAuth error verbatim, or one of the library's own codes. */
+  readonly code: AuthErrorCode;
+  /** The provider's \`error_description\`, when it sent one. */
+  readonly description?: string;
+  /** HTTP status of the failed response, when there was one. */
+  readonly status?: number;
+}`,
+);

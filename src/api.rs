@@ -1,0 +1,328 @@
+//! The JavaScript API: `AuthClient` and `AuthError`, with the names of DESIGN.md (a contract).
+//!
+//! Options are read field by field from the JS object so that a wrong field is reported by
+//! name (`invalid_config: clientId: must be a string`) and a misspelt one is not silently ignored.
+
+use std::rc::Rc;
+
+use js_sys::{Array, Object, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+use crate::client::Client;
+use crate::core::authorize::LoginOptions;
+use crate::core::config::RawConfig;
+use crate::core::error::AuthError;
+use crate::core::token_set::TokenSet;
+
+#[wasm_bindgen(module = "/js/auth-error.js")]
+extern "C" {
+    /// The JS class `AuthError extends Error`.
+    #[wasm_bindgen(js_name = AuthError)]
+    type JsAuthError;
+
+    #[wasm_bindgen(constructor, js_class = "AuthError")]
+    fn new(code: &str, message: &str, description: Option<String>, status: Option<u16>) -> JsAuthError;
+}
+
+impl From<AuthError> for JsValue {
+    fn from(e: AuthError) -> JsValue {
+        JsAuthError::new(&e.code, &e.message, e.description, e.status).into()
+    }
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+/** Options of `new AuthClient(config)`. */
+export interface AuthClientConfig {
+  clientId: string;
+  redirectUri: string;
+  /** Default `['openid']`. */
+  scopes?: string[];
+  /** Default `'fragment'`. `'form_post'` needs a server and is rejected. */
+  responseMode?: 'fragment' | 'query';
+  /** Issuer/authority; discovery at `<authority>/.well-known/openid-configuration`. */
+  authority?: string;
+  /** Explicit discovery document URL (Azure AD B2C policy metadata). */
+  metadataUrl?: string;
+  /** Expected issuer when it differs from the authority (B2C's tenant-GUID issuer). */
+  issuer?: string;
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  endSessionEndpoint?: string;
+  /** Azure AD B2C policy `p`, sent on authorize and in the token endpoint's query string. */
+  policy?: string;
+  extraAuthParams?: Record<string, string>;
+  /** Default `'session'`. */
+  storage?: 'session' | 'local' | 'memory';
+  /** Origins `auth.fetch` may send the token to; default: the page's origin. */
+  apiOrigins?: string[];
+}
+
+/** Options of `loginRedirect()`. */
+export interface LoginRedirectOptions {
+  prompt?: 'none' | 'login' | 'consent' | 'select_account' | (string & {});
+  loginHint?: string;
+  /** Any JSON-serialisable value, handed back by `handleRedirectCallback()`. */
+  appState?: unknown;
+  extraParams?: Record<string, string>;
+}
+
+/** The tokens of the session. */
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  /** When the access token expires, in ms since the epoch (like `Date.now()`); absent when the provider did not say. */
+  expiresAt?: number;
+  scope?: string;
+  tokenType: 'Bearer';
+}
+
+/** Stable codes of `AuthError.code`; provider errors (`access_denied`, `invalid_grant`, ...) come verbatim. */
+export type AuthErrorCode =
+  | 'invalid_config' | 'state_mismatch' | 'invalid_response' | 'issuer_mismatch' | 'transaction_expired'
+  | 'invalid_token_response' | 'http_error' | 'network_error' | 'discovery_error' | 'storage_error'
+  | 'crypto_error' | 'login_required'
+  | 'access_denied' | 'invalid_request' | 'unauthorized_client' | 'unsupported_response_type' | 'invalid_scope'
+  | 'server_error' | 'temporarily_unavailable' | 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type'
+  | (string & {});
+"#;
+
+/// An OAuth 2.0 / OpenID Connect client for this page.
+#[wasm_bindgen]
+pub struct AuthClient {
+    inner: Rc<Client>,
+    /// The one handling of this page's callback: a second call (React StrictMode) shares it.
+    callback: std::cell::RefCell<Option<Promise>>,
+}
+
+#[wasm_bindgen]
+impl AuthClient {
+    /// Validates `config`; throws `AuthError` (`invalid_config`) naming the bad field.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "AuthClientConfig")] config: JsValue,
+    ) -> Result<AuthClient, JsValue> {
+        let raw = read_config(&config)?;
+        let client = Client::new(raw.validate()?)?;
+        Ok(AuthClient { inner: Rc::new(client), callback: Default::default() })
+    }
+
+    /// Starts a login: saves a transaction and navigates to the authorization endpoint.
+    #[wasm_bindgen(js_name = loginRedirect, unchecked_return_type = "Promise<void>")]
+    pub fn login_redirect(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "LoginRedirectOptions")] options: Option<Object>,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let (options, app_state) = read_login_options(options.as_ref())?;
+            inner.login_redirect(options, app_state).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Whether the current URL holds an authorization response for this client.
+    #[wasm_bindgen(js_name = isCallback)]
+    pub fn is_callback(&self) -> bool {
+        self.inner.is_callback()
+    }
+
+    /// Handles the authorization response in the URL: `null` when there is none; `{ appState }`
+    /// after a successful login; throws `AuthError` otherwise. Always cleans the URL.
+    #[wasm_bindgen(js_name = handleRedirectCallback, unchecked_return_type = "Promise<{ appState?: unknown } | null>")]
+    pub fn handle_redirect_callback(&self) -> Promise {
+        if let Some(p) = self.callback.borrow().as_ref() {
+            return p.clone();
+        }
+        let is_callback = self.inner.is_callback();
+        let inner = self.inner.clone();
+        let promise = future_to_promise(async move {
+            let Some(app_state) = inner.handle_redirect_callback().await? else { return Ok(JsValue::NULL) };
+            let result = Object::new();
+            if let Some(json) = app_state {
+                let value = js_sys::JSON::parse(&json).unwrap_or(JsValue::UNDEFINED);
+                set(&result, "appState", &value);
+            }
+            Ok(result.into())
+        });
+        if is_callback {
+            *self.callback.borrow_mut() = Some(promise.clone());
+        }
+        promise
+    }
+
+    /// A valid access token, or `null` when there is none.
+    #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string | null>")]
+    pub fn get_access_token(&self) -> Promise {
+        let token = self.inner.valid_access_token();
+        Promise::resolve(&token.map_or(JsValue::NULL, |t| JsValue::from_str(&t)))
+    }
+
+    /// The session's tokens, or `null`.
+    #[wasm_bindgen(js_name = getTokens, unchecked_return_type = "TokenSet | null")]
+    pub fn get_tokens(&self) -> JsValue {
+        self.inner.tokens().map_or(JsValue::NULL, |t| token_set_to_js(&t))
+    }
+
+    /// Whether there is a session whose access token is still valid.
+    #[wasm_bindgen(js_name = isAuthenticated)]
+    pub fn is_authenticated(&self) -> bool {
+        self.inner.valid_access_token().is_some()
+    }
+
+    /// Clears the local session.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn logout(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "{ redirect?: boolean }")] _options: Option<Object>,
+    ) -> Promise {
+        self.inner.logout();
+        Promise::resolve(&JsValue::UNDEFINED)
+    }
+}
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+fn token_set_to_js(t: &TokenSet) -> JsValue {
+    let o = Object::new();
+    set(&o, "accessToken", &t.access_token.expose().into());
+    set(&o, "tokenType", &t.token_type.as_str().into());
+    if let Some(v) = &t.refresh_token {
+        set(&o, "refreshToken", &v.expose().into());
+    }
+    if let Some(v) = &t.id_token {
+        set(&o, "idToken", &v.expose().into());
+    }
+    if let Some(v) = t.expires_at_ms {
+        set(&o, "expiresAt", &JsValue::from_f64(v as f64));
+    }
+    if let Some(v) = &t.scope {
+        set(&o, "scope", &v.as_str().into());
+    }
+    o.into()
+}
+
+/// Reads a plain options object, refusing keys it does not know.
+struct Fields<'a> {
+    obj: Option<&'a Object>,
+}
+
+impl<'a> Fields<'a> {
+    fn new(value: &'a JsValue, what: &'static str, known: &[&str]) -> Result<Fields<'a>, AuthError> {
+        if value.is_undefined() || value.is_null() {
+            return Ok(Fields { obj: None });
+        }
+        let obj = value.dyn_ref::<Object>().filter(|_| !value.is_function() && !Array::is_array(value));
+        let obj = obj.ok_or_else(|| AuthError::config(what, "must be an object"))?;
+        for key in Object::keys(obj).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if !known.contains(&key.as_str()) {
+                return Err(AuthError::config(&key, &format!("is not an option of {what}")));
+            }
+        }
+        Ok(Fields { obj: Some(obj) })
+    }
+
+    fn raw(&self, key: &str) -> JsValue {
+        self.obj.and_then(|o| Reflect::get(o, &JsValue::from_str(key)).ok()).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn string(&self, key: &str) -> Result<Option<String>, AuthError> {
+        let v = self.raw(key);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_string().map(Some).ok_or_else(|| AuthError::config(key, "must be a string"))
+    }
+
+    fn strings(&self, key: &str) -> Result<Option<Vec<String>>, AuthError> {
+        let v = self.raw(key);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        let bad = || AuthError::config(key, "must be an array of strings");
+        let array = v.dyn_into::<Array>().map_err(|_| bad())?;
+        array.iter().map(|s| s.as_string().ok_or_else(bad)).collect::<Result<Vec<_>, _>>().map(Some)
+    }
+
+    fn string_map(&self, key: &str) -> Result<Vec<(String, String)>, AuthError> {
+        let v = self.raw(key);
+        let bad = || AuthError::config(key, "must be an object of string values");
+        if v.is_undefined() || v.is_null() {
+            return Ok(Vec::new());
+        }
+        let obj = v.dyn_into::<Object>().map_err(|_| bad())?;
+        Object::entries(&obj)
+            .iter()
+            .map(|entry| {
+                let pair = Array::from(&entry);
+                Ok((pair.get(0).as_string().ok_or_else(bad)?, pair.get(1).as_string().ok_or_else(bad)?))
+            })
+            .collect()
+    }
+}
+
+const CONFIG_FIELDS: [&str; 14] = [
+    "clientId",
+    "redirectUri",
+    "scopes",
+    "responseMode",
+    "authority",
+    "metadataUrl",
+    "issuer",
+    "authorizationEndpoint",
+    "tokenEndpoint",
+    "endSessionEndpoint",
+    "policy",
+    "extraAuthParams",
+    "storage",
+    "apiOrigins",
+];
+
+fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
+    if config.is_undefined() || config.is_null() {
+        return Err(AuthError::config("config", "an options object with clientId and redirectUri is required"));
+    }
+    let f = Fields::new(config, "config", &CONFIG_FIELDS)?;
+    Ok(RawConfig {
+        client_id: f.string("clientId")?,
+        redirect_uri: f.string("redirectUri")?,
+        scopes: f.strings("scopes")?,
+        response_mode: f.string("responseMode")?,
+        authority: f.string("authority")?,
+        metadata_url: f.string("metadataUrl")?,
+        issuer: f.string("issuer")?,
+        authorization_endpoint: f.string("authorizationEndpoint")?,
+        token_endpoint: f.string("tokenEndpoint")?,
+        end_session_endpoint: f.string("endSessionEndpoint")?,
+        policy: f.string("policy")?,
+        extra_auth_params: f.string_map("extraAuthParams")?,
+        storage: f.string("storage")?,
+        api_origins: f.strings("apiOrigins")?,
+    })
+}
+
+fn read_login_options(options: Option<&Object>) -> Result<(LoginOptions, Option<String>), AuthError> {
+    let value: JsValue = options.map_or(JsValue::UNDEFINED, |o| o.into());
+    let f = Fields::new(&value, "loginRedirect options", &["prompt", "loginHint", "appState", "extraParams"])?;
+    let app_state = f.raw("appState");
+    let app_state = if app_state.is_undefined() {
+        None
+    } else {
+        let json = js_sys::JSON::stringify(&app_state)
+            .map_err(|_| AuthError::config("appState", "must be JSON-serialisable"))?;
+        json.as_string()
+    };
+    Ok((
+        LoginOptions {
+            prompt: f.string("prompt")?,
+            login_hint: f.string("loginHint")?,
+            extra_params: f.string_map("extraParams")?,
+        },
+        app_state,
+    ))
+}

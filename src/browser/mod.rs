@@ -1,0 +1,13 @@
+//! The only layer that touches the browser: randomness and SHA-256 (WebCrypto), storage,
+//! fetch, the clock and the location bar. Each function turns a browser failure into an
+//! [`AuthError`](crate::core::error::AuthError) with a stable code.
+
+pub mod crypto;
+pub mod http;
+pub mod location;
+pub mod storage;
+
+/// Milliseconds since the epoch, like `Date.now()`.
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}

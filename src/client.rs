@@ -1,0 +1,259 @@
+//! Orchestration of a login: the steps of RFC 6749 §4.1 in order, with the core deciding and
+//! the browser layer doing the I/O. Nothing here is exported to JavaScript ([`crate::api`] is).
+
+use std::cell::RefCell;
+
+use crate::browser::{crypto, http, location, now_ms, storage::Store};
+use crate::core::authorize::{authorization_url, LoginOptions};
+use crate::core::callback::{looks_like_response, parse_response, response_part, strip_response_params, Outcome};
+use crate::core::config::{ClientConfig, ResponseMode, StorageKind};
+use crate::core::discovery::ProviderMetadata;
+use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::pkce;
+use crate::core::token::{authorization_code_body, parse_token_response};
+use crate::core::token_set::TokenSet;
+use crate::core::transaction::Transaction;
+use crate::core::url::{with_policy, HttpUrl};
+
+/// How long before its expiry an access token is no longer handed out.
+pub const EXPIRY_MARGIN_MS: i64 = 60_000;
+
+/// One configured client and its session state.
+pub struct Client {
+    config: ClientConfig,
+    /// Tokens, in `config.storage`.
+    token_store: Store,
+    /// Login transactions: always `sessionStorage`, which survives the redirect and is per tab.
+    tx_store: Store,
+    /// Storage key of the tokens.
+    tokens_key: String,
+    /// Storage key of the pending login.
+    tx_key: String,
+    /// The session in memory: storage is read once, at start.
+    tokens: RefCell<Option<TokenSet>>,
+    /// Provider metadata, fetched once.
+    metadata: RefCell<Option<ProviderMetadata>>,
+}
+
+impl Client {
+    /// Opens storage and restores a stored session. Keys are namespaced by client id and
+    /// provider so that two clients on one page never collide.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let token_store = Store::open(config.storage)?;
+        let tx_store = Store::open(StorageKind::Session)?;
+        let provider = config.discovery_url.as_deref().or(config.authorization_endpoint.as_deref()).unwrap_or_default();
+        let namespace = format!("spa-oauth:{}:{}", config.client_id, provider);
+        let tokens_key = format!("{namespace}:tokens");
+        let tx_key = format!("{namespace}:login");
+        let tokens = match token_store.get(&tokens_key)? {
+            Some(text) => TokenSet::from_json(&text).ok().or_else(|| {
+                token_store.remove(&tokens_key);
+                None
+            }),
+            None => None,
+        };
+        Ok(Client {
+            config,
+            token_store,
+            tx_store,
+            tokens_key,
+            tx_key,
+            tokens: RefCell::new(tokens),
+            metadata: RefCell::new(None),
+        })
+    }
+
+    /// The provider's endpoints: from the configuration, or discovery fetched once.
+    async fn metadata(&self) -> Result<ProviderMetadata> {
+        if let Some(m) = self.metadata.borrow().as_ref() {
+            return Ok(m.clone());
+        }
+        let metadata = match &self.config.discovery_url {
+            None => ProviderMetadata::from_config(&self.config)
+                .ok_or_else(|| AuthError::config("tokenEndpoint", "is required"))?,
+            Some(url) => {
+                let answer = http::get(url).await?;
+                if answer.status != 200 {
+                    return Err(AuthError::new(
+                        ErrorKind::DiscoveryError,
+                        format!("the discovery document answered HTTP {}", answer.status),
+                    )
+                    .with_status(answer.status));
+                }
+                ProviderMetadata::from_discovery(&answer.body, &self.config)?
+            }
+        };
+        *self.metadata.borrow_mut() = Some(metadata.clone());
+        Ok(metadata)
+    }
+
+    /// RFC 6749 §4.1.1: remembers a fresh transaction and sends the browser to the provider.
+    pub async fn login_redirect(&self, options: LoginOptions, app_state: Option<String>) -> Result<()> {
+        let url = self.authorization_request(options, app_state).await?;
+        location::navigate(&url)
+    }
+
+    /// RFC 6749 §4.1.1 and RFC 7636 §4.1-4.3: draws `state` and the verifier, saves the
+    /// transaction (replacing any earlier one of this tab) and returns the authorization URL.
+    pub async fn authorization_request(&self, options: LoginOptions, app_state: Option<String>) -> Result<String> {
+        let metadata = self.metadata().await?;
+        let state = pkce::base64url(&crypto::random_bytes()?);
+        let verifier = pkce::verifier(&crypto::random_bytes()?);
+        let challenge = pkce::challenge(&crypto::sha256(verifier.as_bytes()).await?);
+        let url = authorization_url(&self.config, &metadata.authorization_endpoint, &state, &challenge, &options)?;
+        let tx = Transaction {
+            state,
+            verifier: crate::core::secret::Secret::new(verifier),
+            redirect_uri: self.config.redirect_uri.clone(),
+            app_state,
+            created_at_ms: now_ms(),
+        };
+        self.tx_store.set(&self.tx_key, &tx.to_json())?;
+        Ok(url)
+    }
+
+    /// Whether the page's URL is this client's redirect URI carrying an authorization response
+    /// in the configured response mode.
+    pub fn is_callback(&self) -> bool {
+        location::current()
+            .is_ok_and(|url| self.is_redirect_target(&url) && self.holds_response(&url, self.config.response_mode))
+    }
+
+    fn is_redirect_target(&self, url: &location::CurrentUrl) -> bool {
+        let redirect = self.config.redirect_uri.split(['?', '#']).next().unwrap_or_default();
+        HttpUrl::parse(redirect).is_some_and(|r| {
+            let path = if r.path_and_query.is_empty() { "/" } else { r.path_and_query };
+            url.origin_and_path == r.origin() + path
+        })
+    }
+
+    fn holds_response(&self, url: &location::CurrentUrl, mode: ResponseMode) -> bool {
+        looks_like_response(response_part(mode, &url.search, &url.hash))
+    }
+
+    /// RFC 6749 §4.1.2: handles the response on the redirect page. `Ok(None)` when the page is
+    /// not a callback; otherwise the app state of the login. The response parameters leave the
+    /// URL first, whatever happens next.
+    pub async fn handle_redirect_callback(&self) -> Result<Option<Option<String>>> {
+        let url = location::current()?;
+        if !self.is_redirect_target(&url) {
+            return Ok(None);
+        }
+        let mode = self.config.response_mode;
+        let other = if mode == ResponseMode::Query { ResponseMode::Fragment } else { ResponseMode::Query };
+        if !self.holds_response(&url, mode) {
+            if self.holds_response(&url, other) {
+                clean_url(&url);
+                return Err(AuthError::new(
+                    ErrorKind::InvalidResponse,
+                    format!(
+                        "the authorization response came in the {} but responseMode is '{}'",
+                        other.part_name(),
+                        mode.as_str()
+                    ),
+                ));
+            }
+            return Ok(None);
+        }
+        clean_url(&url);
+        let response = parse_response(response_part(mode, &url.search, &url.hash))?;
+
+        let tx = self.take_transaction(&response.state)?;
+        if tx.is_expired(now_ms()) {
+            return Err(AuthError::new(
+                ErrorKind::TransactionExpired,
+                "the login took longer than 10 minutes; log in again",
+            ));
+        }
+        let metadata = self.metadata().await?;
+        check_issuer(&metadata, response.iss.as_deref())?;
+        let code = match response.outcome {
+            Outcome::Error(e) => return Err(e),
+            Outcome::Code(code) => code,
+        };
+
+        let body = authorization_code_body(&self.config.client_id, &code, &tx.redirect_uri, &tx.verifier);
+        let sent_at = now_ms();
+        let answer =
+            http::post_form(&with_policy(&metadata.token_endpoint, self.config.policy.as_deref()), body).await?;
+        let tokens = parse_token_response(answer.status, &answer.body, sent_at)?;
+        self.store_tokens(tokens)?;
+        Ok(Some(tx.app_state))
+    }
+
+    /// RFC 6749 §10.12: the response's `state` must be the one of the login in progress. The
+    /// transaction is removed before anything is redeemed, so a reload, the back button or a
+    /// second call can never redeem twice. A mismatch leaves it alone: a forged link must not
+    /// cancel a login in progress.
+    fn take_transaction(&self, state: &str) -> Result<Transaction> {
+        let mismatch = |why: &str| AuthError::new(ErrorKind::StateMismatch, why.to_owned());
+        let text = self
+            .tx_store
+            .get(&self.tx_key)?
+            .ok_or_else(|| mismatch("no login is in progress (already handled, or started in another tab)"))?;
+        let tx = Transaction::from_json(&text);
+        if tx.as_ref().is_ok_and(|t| t.state != state) {
+            return Err(mismatch("the response's state does not match the login in progress"));
+        }
+        self.tx_store.remove(&self.tx_key);
+        tx
+    }
+
+    fn store_tokens(&self, tokens: TokenSet) -> Result<()> {
+        self.token_store.set(&self.tokens_key, &tokens.to_json())?;
+        *self.tokens.borrow_mut() = Some(tokens);
+        Ok(())
+    }
+
+    /// The session's tokens.
+    pub fn tokens(&self) -> Option<TokenSet> {
+        self.tokens.borrow().clone()
+    }
+
+    /// The access token while it is valid for at least [`EXPIRY_MARGIN_MS`] more.
+    pub fn valid_access_token(&self) -> Option<String> {
+        let tokens = self.tokens.borrow();
+        tokens
+            .as_ref()
+            .filter(|t| t.is_usable_at(now_ms(), EXPIRY_MARGIN_MS))
+            .map(|t| t.access_token.expose().to_owned())
+    }
+
+    /// Forgets the session and any login in progress.
+    pub fn logout(&self) {
+        *self.tokens.borrow_mut() = None;
+        self.token_store.remove(&self.tokens_key);
+        self.tx_store.remove(&self.tx_key);
+    }
+}
+
+/// RFC 9207 §2.4: when the provider advertises `iss` in authorization responses, it must be
+/// there and be the issuer; when it is sent anyway, it must still match.
+fn check_issuer(metadata: &ProviderMetadata, iss: Option<&str>) -> Result<()> {
+    let mismatch = |why: &str| AuthError::new(ErrorKind::IssuerMismatch, why.to_owned());
+    match (iss, metadata.issuer.as_deref()) {
+        (Some(got), Some(expected)) if got != expected => {
+            Err(mismatch("the response's iss is not the expected issuer"))
+        }
+        (None, _) if metadata.iss_parameter_supported => {
+            Err(mismatch("the response has no iss although the provider always sends it (RFC 9207)"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Replaces the URL by the same URL without the response parameters.
+fn clean_url(url: &location::CurrentUrl) {
+    let query = strip_response_params(url.search.strip_prefix('?').unwrap_or(&url.search));
+    let fragment = strip_response_params(url.hash.strip_prefix('#').unwrap_or(&url.hash));
+    let mut clean = url.origin_and_path.clone();
+    if !query.is_empty() {
+        clean.push('?');
+        clean.push_str(&query);
+    }
+    if !fragment.is_empty() {
+        clean.push('#');
+        clean.push_str(&fragment);
+    }
+    location::replace(&clean);
+}

@@ -1,0 +1,198 @@
+//! Browser-layer tests, run in headless Chromium by `wasm-pack test --headless --chrome`
+//! (scripts/test.sh starts tests/support/fixture-server.mjs and passes its origin in
+//! SPA_OAUTH_FIXTURE at compile time).
+#![cfg(target_arch = "wasm32")]
+
+use spa_oauth::api::AuthClient;
+use spa_oauth::browser::{crypto, http, location, storage::Store};
+use spa_oauth::client::Client;
+use spa_oauth::core::authorize::LoginOptions;
+use spa_oauth::core::config::{RawConfig, StorageKind};
+use spa_oauth::core::form::decode_pairs;
+use spa_oauth::core::json::Json;
+use spa_oauth::core::pkce;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fixture() -> &'static str {
+    option_env!("SPA_OAUTH_FIXTURE").expect("run through scripts/test.sh, which starts the fixture server")
+}
+
+/// The test page's own URL, without query and fragment: our redirect URI.
+fn page_url() -> String {
+    let loc = web_sys::window().unwrap().location();
+    loc.origin().unwrap() + &loc.pathname().unwrap()
+}
+
+fn code_of(err: &JsValue) -> String {
+    js_sys::Reflect::get(err, &"code".into()).unwrap().as_string().unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn session_local_and_memory_storage_round_trip() {
+    for kind in [StorageKind::Session, StorageKind::Local, StorageKind::Memory] {
+        let store = Store::open(kind).unwrap();
+        store.set("spa-oauth:test", "välue \"1\"").unwrap();
+        assert_eq!(store.get("spa-oauth:test").unwrap().as_deref(), Some("välue \"1\""));
+        store.remove("spa-oauth:test");
+        assert_eq!(store.get("spa-oauth:test").unwrap(), None);
+    }
+    let session = web_sys::window().unwrap().session_storage().unwrap().unwrap();
+    Store::open(StorageKind::Session).unwrap().set("spa-oauth:visible", "1").unwrap();
+    assert_eq!(session.get_item("spa-oauth:visible").unwrap().as_deref(), Some("1"));
+    session.remove_item("spa-oauth:visible").unwrap();
+}
+
+#[wasm_bindgen_test]
+fn getrandom_draws_fresh_bytes() {
+    let a = crypto::random_bytes().unwrap();
+    let b = crypto::random_bytes().unwrap();
+    assert_ne!(a, b);
+    assert_ne!(a, [0u8; 32]);
+    assert!(pkce::is_valid_verifier(&pkce::verifier(&a)));
+}
+
+#[wasm_bindgen_test]
+async fn subtle_crypto_sha256_gives_the_rfc7636_challenge() {
+    let digest = crypto::sha256(b"abc").await.unwrap();
+    assert_eq!(pkce::base64url(&digest), "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+    let challenge = pkce::challenge(&crypto::sha256(b"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").await.unwrap());
+    assert_eq!(challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+}
+
+#[wasm_bindgen_test]
+async fn posts_a_form_body_without_cookies() {
+    let answer = http::post_form(&format!("{}/echo", fixture()), "a=1+2&b=%C3%A9".into()).await.unwrap();
+    assert_eq!(answer.status, 200);
+    let echo = Json::parse(&answer.body).unwrap();
+    assert_eq!(echo.get("method").and_then(Json::as_str), Some("POST"));
+    assert_eq!(echo.get("contentType").and_then(Json::as_str), Some("application/x-www-form-urlencoded"));
+    assert_eq!(echo.get("body").and_then(Json::as_str), Some("a=1+2&b=%C3%A9"));
+    assert_eq!(echo.get("cookie"), Some(&Json::Null));
+}
+
+#[wasm_bindgen_test]
+async fn http_errors_and_unreachable_servers() {
+    let answer = http::get(&format!("{}/status/503", fixture())).await.unwrap();
+    assert_eq!(answer.status, 503);
+    let err = http::post_form("http://127.0.0.1:9/token", String::new()).await.err().unwrap();
+    assert_eq!(err.code, "network_error");
+    assert!(err.message.contains("http://127.0.0.1:9"));
+}
+
+#[wasm_bindgen_test]
+fn bad_config_throws_a_real_error_naming_the_field() {
+    let config = js_sys::JSON::parse(r#"{"clientId":42,"redirectUri":"http://localhost/"}"#).unwrap();
+    let err = AuthClient::new(config).err().unwrap();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(code_of(&err), "invalid_config");
+    let message = err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap();
+    assert!(message.starts_with("clientId"), "{message}");
+    let unknown = js_sys::JSON::parse(r#"{"clientID":"x","redirectUri":"http://localhost/"}"#).unwrap();
+    assert_eq!(code_of(&AuthClient::new(unknown).err().unwrap()), "invalid_config");
+}
+
+fn new_client(storage: &str) -> Client {
+    let config = RawConfig {
+        client_id: Some("browser-test".into()),
+        redirect_uri: Some(page_url()),
+        response_mode: Some("query".into()),
+        authority: Some(fixture().into()),
+        scopes: Some(vec!["openid".into(), "offline_access".into()]),
+        storage: Some(storage.into()),
+        ..RawConfig::default()
+    };
+    Client::new(config.validate().unwrap()).unwrap()
+}
+
+fn set_url(url: &str) {
+    location::replace(url);
+}
+
+fn current_search() -> String {
+    web_sys::window().unwrap().location().search().unwrap()
+}
+
+/// The whole browser half of a login without leaving the page: discovery, transaction,
+/// callback in the URL, code redeemed at the (B2C-shaped) fixture, tokens stored, URL cleaned.
+#[wasm_bindgen_test]
+async fn redeems_a_code_and_stores_the_tokens() {
+    let client = new_client("session");
+    client.logout();
+    let url = client.authorization_request(LoginOptions::default(), Some(r#"{"to":"/x"}"#.into())).await.unwrap();
+    assert!(url.starts_with(&format!("{}/authorize?", fixture())));
+    let params = decode_pairs(url.split_once('?').unwrap().1).unwrap();
+    let state = params.iter().find(|(k, _)| k == "state").unwrap().1.clone();
+
+    set_url(&format!("{}?keep=1&code=fixture-code&state={}", page_url(), state));
+    assert!(client.is_callback());
+    let app_state = client.handle_redirect_callback().await.unwrap();
+    assert_eq!(app_state, Some(Some(r#"{"to":"/x"}"#.into())));
+    assert_eq!(current_search(), "?keep=1");
+    let tokens = client.tokens().unwrap();
+    assert_eq!(tokens.access_token.expose(), "fixture-access-token");
+    assert!(tokens.expires_at_ms.unwrap() > spa_oauth::browser::now_ms() + 3_500_000);
+    assert_eq!(client.valid_access_token().as_deref(), Some("fixture-access-token"));
+
+    // A reload of the callback URL (or the back button) must not redeem again.
+    set_url(&format!("{}?code=fixture-code&state={}", page_url(), state));
+    assert_eq!(client.handle_redirect_callback().await.unwrap_err().code, "state_mismatch");
+    assert_eq!(current_search(), "");
+
+    // A new client on the same storage restores the session; logout clears it.
+    let restored = new_client("session");
+    assert_eq!(restored.valid_access_token().as_deref(), Some("fixture-access-token"));
+    restored.logout();
+    assert!(new_client("session").tokens().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_tampered_state_is_refused_before_any_redemption() {
+    let client = new_client("memory");
+    let _ = client.authorization_request(LoginOptions::default(), None).await.unwrap();
+    set_url(&format!("{}?code=fixture-code&state=forged", page_url()));
+    let err = client.handle_redirect_callback().await.unwrap_err();
+    assert_eq!(err.code, "state_mismatch");
+    assert_eq!(current_search(), "");
+    assert!(client.tokens().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn provider_errors_and_responses_in_the_wrong_part() {
+    let client = new_client("memory");
+    let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
+    let state =
+        decode_pairs(url.split_once('?').unwrap().1).unwrap().into_iter().find(|(k, _)| k == "state").unwrap().1;
+
+    set_url(&format!("{}#code=fixture-code&state={state}", page_url()));
+    assert!(!client.is_callback());
+    assert_eq!(client.handle_redirect_callback().await.unwrap_err().code, "invalid_response");
+    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
+
+    set_url(&format!("{}?error=access_denied&error_description=AADB2C90091%3A+cancelled&state={state}", page_url()));
+    let err = client.handle_redirect_callback().await.unwrap_err();
+    assert_eq!((err.code.as_str(), err.description.as_deref()), ("access_denied", Some("AADB2C90091: cancelled")));
+    assert!(client.tokens().is_none());
+
+    set_url(&page_url());
+    assert_eq!(client.handle_redirect_callback().await.unwrap(), None);
+}
+
+#[wasm_bindgen_test]
+async fn handle_redirect_callback_twice_at_once_shares_one_result() {
+    let config = js_sys::JSON::parse(&format!(
+        r#"{{"clientId":"twice","redirectUri":"{}","responseMode":"query","authority":"{}","storage":"memory"}}"#,
+        page_url(),
+        fixture()
+    ))
+    .unwrap();
+    let auth = AuthClient::new(config).unwrap();
+    set_url(&format!("{}?code=fixture-code&state=nope", page_url()));
+    let (a, b) = (auth.handle_redirect_callback(), auth.handle_redirect_callback());
+    assert!(JsValue::from(&a) == JsValue::from(&b), "the second call gets the same promise");
+    let err = JsFuture::from(a).await.unwrap_err();
+    assert_eq!(code_of(&err), "state_mismatch");
+}

@@ -1,0 +1,58 @@
+// A fake HTTP server for the wasm-bindgen browser tests: what no real provider produces on
+// demand (an echo of the request, a 503 page, Azure AD B2C's numbers-as-strings). Prints its
+// origin on stdout, then serves until killed. CORS: any origin, no credentials, like a token endpoint.
+import http from 'node:http';
+
+const json = (res, status, body) => {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+};
+
+const routes = {
+  // What the browser really sent: method, content type, cookies, body.
+  'POST /echo': (req, res, body) =>
+    json(res, 200, { method: req.method, contentType: req.headers['content-type'] ?? null, cookie: req.headers.cookie ?? null, body }),
+  'GET /status/503': (req, res) => {
+    res.writeHead(503, { 'Content-Type': 'text/html' });
+    res.end('<html><body>Service Unavailable</body></html>');
+  },
+  'GET /.well-known/openid-configuration': (req, res) => {
+    const origin = `http://${req.headers.host}`;
+    json(res, 200, {
+      issuer: origin,
+      authorization_endpoint: `${origin}/authorize`,
+      token_endpoint: `${origin}/token`,
+      authorization_response_iss_parameter_supported: false,
+    });
+  },
+  // A B2C-shaped token endpoint: the code must come with its verifier and redirect_uri.
+  'POST /token': (req, res, body) => {
+    const form = new URLSearchParams(body);
+    const ok = form.get('grant_type') === 'authorization_code' && form.get('code') === 'fixture-code'
+      && /^[A-Za-z0-9._~-]{43,128}$/.test(form.get('code_verifier') ?? '') && form.get('redirect_uri') && form.get('client_id');
+    if (!ok) return json(res, 400, { error: 'invalid_grant', error_description: 'AADB2C90080: The provided grant is invalid.' });
+    json(res, 200, {
+      not_before: String(Math.floor(Date.now() / 1000)),
+      token_type: 'Bearer',
+      access_token: 'fixture-access-token',
+      scope: 'openid offline_access',
+      expires_in: '3600',
+      refresh_token: 'fixture-refresh-token',
+    });
+  },
+};
+
+const server = http.createServer((req, res) => {
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk) => { body += chunk; });
+  req.on('end', () => {
+    const route = routes[`${req.method} ${new URL(req.url, 'http://x').pathname}`];
+    if (route) route(req, res, body);
+    else json(res, 404, { error: 'not_found' });
+  });
+});
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
+  console.log(`http://127.0.0.1:${server.address().port}`);
+});
