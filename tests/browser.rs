@@ -17,6 +17,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[allow(clippy::option_env_unwrap)] // a run outside scripts/test.sh must fail loudly, not skip
 fn fixture() -> &'static str {
     option_env!("SPA_OAUTH_FIXTURE").expect("run through scripts/test.sh, which starts the fixture server")
 }
