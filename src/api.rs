@@ -9,11 +9,11 @@ use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use crate::client::Client;
+use crate::browser::events::EVENTS;
+use crate::client::{session, Client};
 use crate::core::authorize::LoginOptions;
 use crate::core::config::RawConfig;
 use crate::core::error::AuthError;
-use crate::core::token_set::TokenSet;
 
 #[wasm_bindgen(module = "/js/auth-error.js")]
 extern "C" {
@@ -57,7 +57,12 @@ export interface AuthClientConfig {
   storage?: 'session' | 'local' | 'memory';
   /** Origins `auth.fetch` may send the token to; default: the page's origin. */
   apiOrigins?: string[];
+  /** A token with less than this many seconds left is refreshed before use. Default 60. */
+  expiryMarginSeconds?: number;
 }
+
+/** Events of `auth.on(name, callback)`. */
+export type AuthEventName = 'tokensChanged' | 'loggedOut' | 'refreshFailed';
 
 /** Options of `loginRedirect()`. */
 export interface LoginRedirectOptions {
@@ -153,26 +158,52 @@ impl AuthClient {
         promise
     }
 
-    /// A valid access token, or `null` when there is none.
+    /// A valid access token (refreshed when it has less than `expiryMarginSeconds` left), or
+    /// `null` when logged out. Throws `login_required` when the provider refused the refresh.
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string | null>")]
     pub fn get_access_token(&self) -> Promise {
-        let token = self.inner.valid_access_token();
-        Promise::resolve(&token.map_or(JsValue::NULL, |t| JsValue::from_str(&t)))
+        if let Some(token) = self.inner.cached_access_token() {
+            return Promise::resolve(&token);
+        }
+        let inner = self.inner.clone();
+        future_to_promise(
+            async move { Ok(inner.access_token().await?.map_or(JsValue::NULL, |t| JsValue::from_str(&t))) },
+        )
+    }
+
+    /// Runs the refresh_token grant now and returns the new access token.
+    #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
+    pub fn refresh(&self) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { Ok(JsValue::from_str(&inner.refresh().await?)) })
+    }
+
+    /// `fetch` with `Authorization: Bearer` on requests to the page's origin or `apiOrigins`;
+    /// on a 401 `invalid_token` challenge, one refresh and one retry.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
+    pub fn fetch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "RequestInit")] init: Option<Object>,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
+        future_to_promise(async move { Ok(inner.fetch(&input, &init).await?.into()) })
     }
 
     /// The session's tokens, or `null`.
     #[wasm_bindgen(js_name = getTokens, unchecked_return_type = "TokenSet | null")]
     pub fn get_tokens(&self) -> JsValue {
-        self.inner.tokens().map_or(JsValue::NULL, |t| token_set_to_js(&t))
+        self.inner.session.tokens().map_or(JsValue::NULL, |t| session::to_js(&t))
     }
 
     /// Whether there is a session whose access token is still valid.
     #[wasm_bindgen(js_name = isAuthenticated)]
     pub fn is_authenticated(&self) -> bool {
-        self.inner.valid_access_token().is_some()
+        self.inner.cached_access_token().is_some()
     }
 
-    /// Clears the local session.
+    /// Clears the local session (in every tab, with `storage: 'local'`).
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(
         &self,
@@ -181,29 +212,41 @@ impl AuthClient {
         self.inner.logout();
         Promise::resolve(&JsValue::UNDEFINED)
     }
+
+    /// Calls `callback` on `event`: `tokensChanged` (the new `TokenSet`), `loggedOut`,
+    /// `refreshFailed` (the `AuthError`).
+    pub fn on(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: &str,
+        callback: js_sys::Function,
+    ) -> Result<(), JsValue> {
+        check_event(event)?;
+        self.inner.session.events.on(event, callback);
+        Ok(())
+    }
+
+    /// Stops calling `callback` on `event`.
+    pub fn off(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: &str,
+        callback: js_sys::Function,
+    ) -> Result<(), JsValue> {
+        check_event(event)?;
+        self.inner.session.events.off(event, &callback);
+        Ok(())
+    }
+}
+
+fn check_event(event: &str) -> Result<(), AuthError> {
+    if EVENTS.contains(&event) {
+        Ok(())
+    } else {
+        Err(AuthError::config("event", "must be 'tokensChanged', 'loggedOut' or 'refreshFailed'"))
+    }
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &JsValue::from_str(key), value);
-}
-
-fn token_set_to_js(t: &TokenSet) -> JsValue {
-    let o = Object::new();
-    set(&o, "accessToken", &t.access_token.expose().into());
-    set(&o, "tokenType", &t.token_type.as_str().into());
-    if let Some(v) = &t.refresh_token {
-        set(&o, "refreshToken", &v.expose().into());
-    }
-    if let Some(v) = &t.id_token {
-        set(&o, "idToken", &v.expose().into());
-    }
-    if let Some(v) = t.expires_at_ms {
-        set(&o, "expiresAt", &JsValue::from_f64(v as f64));
-    }
-    if let Some(v) = &t.scope {
-        set(&o, "scope", &v.as_str().into());
-    }
-    o.into()
 }
 
 /// Reads a plain options object, refusing keys it does not know.
@@ -239,6 +282,14 @@ impl<'a> Fields<'a> {
         v.as_string().map(Some).ok_or_else(|| AuthError::config(key, "must be a string"))
     }
 
+    fn number(&self, key: &str) -> Result<Option<f64>, AuthError> {
+        let v = self.raw(key);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_f64().map(Some).ok_or_else(|| AuthError::config(key, "must be a number"))
+    }
+
     fn strings(&self, key: &str) -> Result<Option<Vec<String>>, AuthError> {
         let v = self.raw(key);
         if v.is_undefined() || v.is_null() {
@@ -266,7 +317,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-const CONFIG_FIELDS: [&str; 14] = [
+const CONFIG_FIELDS: [&str; 15] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -281,6 +332,7 @@ const CONFIG_FIELDS: [&str; 14] = [
     "extraAuthParams",
     "storage",
     "apiOrigins",
+    "expiryMarginSeconds",
 ];
 
 fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
@@ -303,6 +355,7 @@ fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
         extra_auth_params: f.string_map("extraAuthParams")?,
         storage: f.string("storage")?,
         api_origins: f.strings("apiOrigins")?,
+        expiry_margin_seconds: f.number("expiryMarginSeconds")?,
     })
 }
 

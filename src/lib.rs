@@ -10,6 +10,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
 pub mod core;
+pub mod single_flight;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -133,10 +133,10 @@ async fn redeems_a_code_and_stores_the_tokens() {
     let app_state = client.handle_redirect_callback().await.unwrap();
     assert_eq!(app_state, Some(Some(r#"{"to":"/x"}"#.into())));
     assert_eq!(current_search(), "?keep=1");
-    let tokens = client.tokens().unwrap();
+    let tokens = client.session.tokens().unwrap();
     assert_eq!(tokens.access_token.expose(), "fixture-access-token");
     assert!(tokens.expires_at_ms.unwrap() > spa_oauth::browser::now_ms() + 3_500_000);
-    assert_eq!(client.valid_access_token().as_deref(), Some("fixture-access-token"));
+    assert_eq!(client.cached_access_token().and_then(|t| t.as_string()).as_deref(), Some("fixture-access-token"));
 
     // A reload of the callback URL (or the back button) must not redeem again.
     set_url(&format!("{}?code=fixture-code&state={}", page_url(), state));
@@ -145,9 +145,9 @@ async fn redeems_a_code_and_stores_the_tokens() {
 
     // A new client on the same storage restores the session; logout clears it.
     let restored = new_client("session");
-    assert_eq!(restored.valid_access_token().as_deref(), Some("fixture-access-token"));
+    assert_eq!(restored.cached_access_token().and_then(|t| t.as_string()).as_deref(), Some("fixture-access-token"));
     restored.logout();
-    assert!(new_client("session").tokens().is_none());
+    assert!(new_client("session").session.tokens().is_none());
 }
 
 #[wasm_bindgen_test]
@@ -158,7 +158,7 @@ async fn a_tampered_state_is_refused_before_any_redemption() {
     let err = client.handle_redirect_callback().await.unwrap_err();
     assert_eq!(err.code, "state_mismatch");
     assert_eq!(current_search(), "");
-    assert!(client.tokens().is_none());
+    assert!(client.session.tokens().is_none());
 }
 
 #[wasm_bindgen_test]
@@ -176,7 +176,7 @@ async fn provider_errors_and_responses_in_the_wrong_part() {
     set_url(&format!("{}?error=access_denied&error_description=AADB2C90091%3A+cancelled&state={state}", page_url()));
     let err = client.handle_redirect_callback().await.unwrap_err();
     assert_eq!((err.code.as_str(), err.description.as_deref()), ("access_denied", Some("AADB2C90091: cancelled")));
-    assert!(client.tokens().is_none());
+    assert!(client.session.tokens().is_none());
 
     set_url(&page_url());
     assert_eq!(client.handle_redirect_callback().await.unwrap(), None);
@@ -196,4 +196,80 @@ async fn handle_redirect_callback_twice_at_once_shares_one_result() {
     assert!(JsValue::from(&a) == JsValue::from(&b), "the second call gets the same promise");
     let err = JsFuture::from(a).await.unwrap_err();
     assert_eq!(code_of(&err), "state_mismatch");
+}
+
+/// Seeds `sessionStorage` with a session whose access token has expired, for `client_id`.
+fn seed_expired_session(client_id: &str, refresh_token: &str) {
+    let key = format!("spa-oauth:{client_id}:{}/.well-known/openid-configuration:tokens", fixture());
+    let record = format!(
+        r#"{{"v":1,"accessToken":"expired-at","tokenType":"Bearer","expiresAt":{},"refreshToken":"{refresh_token}","scope":"openid offline_access"}}"#,
+        spa_oauth::browser::now_ms() - 1000
+    );
+    web_sys::window().unwrap().session_storage().unwrap().unwrap().set_item(&key, &record).unwrap();
+}
+
+async fn refreshes_so_far() -> i64 {
+    let answer = http::get(&format!("{}/stats", fixture())).await.unwrap();
+    Json::parse(&answer.body).unwrap().get("refreshes").and_then(Json::as_int_lenient).unwrap()
+}
+
+fn auth_client(client_id: &str) -> AuthClient {
+    let config = js_sys::JSON::parse(&format!(
+        r#"{{"clientId":"{client_id}","redirectUri":"{}","authority":"{}","scopes":["openid","offline_access"]}}"#,
+        page_url(),
+        fixture()
+    ))
+    .unwrap();
+    AuthClient::new(config).unwrap()
+}
+
+/// RFC 6749 §6: twenty concurrent calls during expiry cost one refresh, all get its token, and
+/// the rotated refresh token replaces the old one.
+#[wasm_bindgen_test]
+async fn concurrent_calls_during_expiry_share_one_refresh() {
+    seed_expired_session("single-flight", "fixture-refresh-token");
+    let auth = auth_client("single-flight");
+    let changed = js_sys::Array::new();
+    let record = {
+        let changed = changed.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |tokens: JsValue| {
+            changed.push(&tokens);
+        })
+    };
+    auth.on("tokensChanged", record.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
+    let before = refreshes_so_far().await;
+    let calls = js_sys::Array::new();
+    for _ in 0..20 {
+        calls.push(&auth.get_access_token());
+    }
+    let tokens = JsFuture::from(js_sys::Promise::all(&calls)).await.unwrap();
+    let tokens: Vec<String> = js_sys::Array::from(&tokens).iter().map(|t| t.as_string().unwrap()).collect();
+    assert_eq!(refreshes_so_far().await - before, 1, "one token request for twenty calls");
+    assert!(tokens.iter().all(|t| *t == tokens[0] && t.starts_with("at-")), "{tokens:?}");
+    let set = auth.get_tokens();
+    let refresh_token = js_sys::Reflect::get(&set, &"refreshToken".into()).unwrap().as_string().unwrap();
+    assert!(refresh_token.starts_with("rt-"), "rotated: {refresh_token}");
+    assert_eq!(changed.length(), 1);
+    // Now cached: no more requests.
+    let again = JsFuture::from(auth.get_access_token()).await.unwrap().as_string().unwrap();
+    assert_eq!(again, tokens[0]);
+    assert_eq!(refreshes_so_far().await - before, 1);
+}
+
+/// RFC 6749 §5.2 invalid_grant on refresh: the session is cleared, `loggedOut` fires and the
+/// app gets `login_required`.
+#[wasm_bindgen_test]
+async fn a_refused_refresh_token_ends_the_session() {
+    seed_expired_session("revoked", "revoked");
+    let auth = auth_client("revoked");
+    let logged_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    let flag = logged_out.clone();
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
+    auth.on("loggedOut", listener.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
+    let err = JsFuture::from(auth.get_access_token()).await.unwrap_err();
+    assert_eq!(code_of(&err), "login_required");
+    assert!(auth.get_tokens().is_null());
+    assert!(logged_out.get());
+    assert!(JsFuture::from(auth.get_access_token()).await.unwrap().is_null(), "logged out now: null");
+    assert!(auth.on("nonsense", js_sys::Function::new_no_args("")).is_err());
 }

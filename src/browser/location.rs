@@ -4,6 +4,8 @@ use crate::core::error::{AuthError, ErrorKind, Result};
 
 /// The parts of `window.location` the flow reads.
 pub struct CurrentUrl {
+    /// `location.origin`
+    pub origin: String,
     /// `location.origin + location.pathname`
     pub origin_and_path: String,
     /// `location.search`, with its `?`
@@ -20,8 +22,10 @@ fn window() -> Result<web_sys::Window> {
 pub fn current() -> Result<CurrentUrl> {
     let loc = window()?.location();
     let read = |r: core::result::Result<String, wasm_bindgen::JsValue>| r.unwrap_or_default();
+    let origin = read(loc.origin());
     Ok(CurrentUrl {
-        origin_and_path: read(loc.origin()) + &read(loc.pathname()),
+        origin_and_path: origin.clone() + &read(loc.pathname()),
+        origin,
         search: read(loc.search()),
         hash: read(loc.hash()),
     })

@@ -3,8 +3,11 @@
 //! [`AuthError`](crate::core::error::AuthError) with a stable code.
 
 pub mod crypto;
+pub mod events;
+pub mod fetch;
 pub mod http;
 pub mod location;
+pub mod lock;
 pub mod storage;
 
 /// Milliseconds since the epoch, like `Date.now()`.

@@ -75,6 +75,8 @@ pub struct RawConfig {
     pub storage: Option<String>,
     /// `apiOrigins`
     pub api_origins: Option<Vec<String>>,
+    /// `expiryMarginSeconds`
+    pub expiry_margin_seconds: Option<f64>,
 }
 
 /// A validated client configuration.
@@ -106,7 +108,13 @@ pub struct ClientConfig {
     pub storage: StorageKind,
     /// Origins `auth.fetch` may send the access token to (empty: the page's own origin).
     pub api_origins: Vec<String>,
+    /// An access token is refreshed when it has less than this left (ms).
+    pub expiry_margin_ms: i64,
 }
+
+/// Default of `expiryMarginSeconds`: a token with less than a minute left is refreshed, so a
+/// call started now does not arrive at the API with an expired token.
+pub const DEFAULT_EXPIRY_MARGIN_S: i64 = 60;
 
 /// Authorization request parameters the library sets itself; apps cannot override them.
 pub const RESERVED_AUTH_PARAMS: [&str; 10] = [
@@ -213,6 +221,17 @@ impl RawConfig {
             })
             .collect::<Result<Vec<_>>>()?;
 
+        let expiry_margin_ms = match self.expiry_margin_seconds {
+            None => DEFAULT_EXPIRY_MARGIN_S * 1000,
+            Some(s) if (0.0..=86_400.0).contains(&s) && s.fract() == 0.0 => s as i64 * 1000,
+            Some(_) => {
+                return Err(AuthError::config(
+                    "expiryMarginSeconds",
+                    "must be a whole number of seconds from 0 to 86400",
+                ))
+            }
+        };
+
         Ok(ClientConfig {
             client_id,
             redirect_uri,
@@ -227,6 +246,7 @@ impl RawConfig {
             extra_auth_params: self.extra_auth_params,
             storage,
             api_origins,
+            expiry_margin_ms,
         })
     }
 }
@@ -311,6 +331,7 @@ mod tests {
         assert_eq!(c.storage, StorageKind::Session);
         assert_eq!(c.discovery_url.as_deref(), Some("http://localhost:4000/.well-known/openid-configuration"));
         assert_eq!(c.issuer.as_deref(), Some("http://localhost:4000"));
+        assert_eq!(c.expiry_margin_ms, 60_000);
     }
 
     #[test]
@@ -342,6 +363,8 @@ mod tests {
             ("extraAuthParams", Box::new(|c| c.extra_auth_params = vec![("state".into(), "x".into())])),
             ("storage", Box::new(|c| c.storage = Some("cookie".into()))),
             ("apiOrigins", Box::new(|c| c.api_origins = Some(vec!["https://api.example.com/v1".into()]))),
+            ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(-1.0))),
+            ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(1.5))),
         ];
         for (field, break_it) in cases {
             let mut c = base();

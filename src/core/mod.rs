@@ -12,6 +12,7 @@ pub mod form;
 pub mod json;
 pub mod pkce;
 pub mod record;
+pub mod resource;
 pub mod secret;
 pub mod token;
 pub mod token_set;

@@ -24,6 +24,19 @@ pub fn authorization_code_body(client_id: &str, code: &Secret, redirect_uri: &st
     ])
 }
 
+/// RFC 6749 §6: the body of a refresh. `scope` is what the provider granted (or, when it did
+/// not say, what was asked): asking for more than was granted is an error (§6). `redirect_uri`
+/// goes along because Azure AD B2C asks for it; other servers ignore it (§3.2).
+pub fn refresh_body(client_id: &str, refresh_token: &Secret, scope: &str, redirect_uri: &str) -> String {
+    encode_pairs([
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.expose()),
+        ("client_id", client_id),
+        ("scope", scope),
+        ("redirect_uri", redirect_uri),
+    ])
+}
+
 /// Parses the token endpoint's answer. `sent_at_ms` is when the request was sent: expiry
 /// counts from then, never from the (later) arrival of the answer.
 pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<TokenSet> {
@@ -91,6 +104,15 @@ mod tests {
         let keys: Vec<_> = pairs.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(keys, ["grant_type", "code", "redirect_uri", "client_id", "code_verifier"]);
         assert_eq!(pairs[1].1, "c+d");
+    }
+
+    #[test]
+    fn builds_the_refresh_body() {
+        let body = refresh_body("spa", &Secret::new("r t"), "openid offline_access", "http://localhost:8080/");
+        assert_eq!(
+            body,
+            "grant_type=refresh_token&refresh_token=r+t&client_id=spa&scope=openid+offline_access&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2F"
+        );
     }
 
     #[test]

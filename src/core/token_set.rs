@@ -37,6 +37,18 @@ impl TokenSet {
         started && fresh
     }
 
+    /// RFC 6749 §6 and OIDC Core §12.2: the session after a refresh answered `fresh`. A
+    /// rotated refresh token replaces the old one; an answer without one keeps the old one, and
+    /// likewise for the ID token and the granted scope.
+    pub fn refreshed_by(self, fresh: TokenSet) -> TokenSet {
+        TokenSet {
+            refresh_token: fresh.refresh_token.or(self.refresh_token),
+            id_token: fresh.id_token.or(self.id_token),
+            scope: fresh.scope.or(self.scope),
+            ..fresh
+        }
+    }
+
     /// The storage record.
     pub fn to_json(&self) -> String {
         RecordWriter::new(VERSION as u32)
@@ -92,6 +104,24 @@ mod tests {
     fn round_trips() {
         let s = set();
         assert_eq!(TokenSet::from_json(&s.to_json()).unwrap(), s);
+    }
+
+    #[test]
+    fn refresh_keeps_what_the_answer_leaves_out() {
+        let old = TokenSet { id_token: Some(Secret::new("id")), ..set() };
+        let rotated = TokenSet {
+            access_token: Secret::new("at2"),
+            refresh_token: Some(Secret::new("rt2")),
+            scope: None,
+            ..set()
+        };
+        let merged = old.clone().refreshed_by(rotated);
+        assert_eq!(merged.access_token.expose(), "at2");
+        assert_eq!(merged.refresh_token.as_ref().map(Secret::expose), Some("rt2"));
+        assert_eq!(merged.id_token.as_ref().map(Secret::expose), Some("id"));
+        assert_eq!(merged.scope.as_deref(), Some("openid offline_access"));
+        let kept = old.refreshed_by(TokenSet { refresh_token: None, ..set() });
+        assert_eq!(kept.refresh_token.as_ref().map(Secret::expose), Some("rt"));
     }
 
     #[test]

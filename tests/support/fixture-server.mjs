@@ -8,7 +8,10 @@ const json = (res, status, body) => {
   res.end(JSON.stringify(body));
 };
 
+let refreshes = 0;
+
 const routes = {
+  'GET /stats': (req, res) => json(res, 200, { refreshes }),
   // What the browser really sent: method, content type, cookies, body.
   'POST /echo': (req, res, body) =>
     json(res, 200, { method: req.method, contentType: req.headers['content-type'] ?? null, cookie: req.headers.cookie ?? null, body }),
@@ -28,6 +31,7 @@ const routes = {
   // A B2C-shaped token endpoint: the code must come with its verifier and redirect_uri.
   'POST /token': (req, res, body) => {
     const form = new URLSearchParams(body);
+    if (form.get('grant_type') === 'refresh_token') return refresh(res, form);
     const ok = form.get('grant_type') === 'authorization_code' && form.get('code') === 'fixture-code'
       && /^[A-Za-z0-9._~-]{43,128}$/.test(form.get('code_verifier') ?? '') && form.get('redirect_uri') && form.get('client_id');
     if (!ok) return json(res, 400, { error: 'invalid_grant', error_description: 'AADB2C90080: The provided grant is invalid.' });
@@ -41,6 +45,16 @@ const routes = {
     });
   },
 };
+
+// Rotating refresh tokens: each refresh answers a new access and refresh token; 'revoked' is refused.
+function refresh(res, form) {
+  refreshes += 1;
+  const token = form.get('refresh_token') ?? '';
+  if (token !== 'fixture-refresh-token' && !token.startsWith('rt-')) {
+    return json(res, 400, { error: 'invalid_grant', error_description: 'refresh token revoked' });
+  }
+  json(res, 200, { access_token: `at-${refreshes}`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${refreshes}` });
+}
 
 const server = http.createServer((req, res) => {
   res.setHeader('Access-Control-Allow-Origin', '*');

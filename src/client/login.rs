@@ -1,92 +1,20 @@
-//! Orchestration of a login: the steps of RFC 6749 §4.1 in order, with the core deciding and
-//! the browser layer doing the I/O. Nothing here is exported to JavaScript ([`crate::api`] is).
+//! The login: authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3) and the redirect
+//! callback (§4.1.2, RFC 9207), up to the code's redemption (§4.1.3).
 
-use std::cell::RefCell;
-
-use crate::browser::{crypto, http, location, now_ms, storage::Store};
+use super::Client;
+use crate::browser::{crypto, http, location, now_ms};
 use crate::core::authorize::{authorization_url, LoginOptions};
 use crate::core::callback::{looks_like_response, parse_response, response_part, strip_response_params, Outcome};
-use crate::core::config::{ClientConfig, ResponseMode, StorageKind};
+use crate::core::config::ResponseMode;
 use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::pkce;
+use crate::core::secret::Secret;
 use crate::core::token::{authorization_code_body, parse_token_response};
-use crate::core::token_set::TokenSet;
 use crate::core::transaction::Transaction;
 use crate::core::url::{with_policy, HttpUrl};
 
-/// How long before its expiry an access token is no longer handed out.
-pub const EXPIRY_MARGIN_MS: i64 = 60_000;
-
-/// One configured client and its session state.
-pub struct Client {
-    config: ClientConfig,
-    /// Tokens, in `config.storage`.
-    token_store: Store,
-    /// Login transactions: always `sessionStorage`, which survives the redirect and is per tab.
-    tx_store: Store,
-    /// Storage key of the tokens.
-    tokens_key: String,
-    /// Storage key of the pending login.
-    tx_key: String,
-    /// The session in memory: storage is read once, at start.
-    tokens: RefCell<Option<TokenSet>>,
-    /// Provider metadata, fetched once.
-    metadata: RefCell<Option<ProviderMetadata>>,
-}
-
 impl Client {
-    /// Opens storage and restores a stored session. Keys are namespaced by client id and
-    /// provider so that two clients on one page never collide.
-    pub fn new(config: ClientConfig) -> Result<Client> {
-        let token_store = Store::open(config.storage)?;
-        let tx_store = Store::open(StorageKind::Session)?;
-        let provider = config.discovery_url.as_deref().or(config.authorization_endpoint.as_deref()).unwrap_or_default();
-        let namespace = format!("spa-oauth:{}:{}", config.client_id, provider);
-        let tokens_key = format!("{namespace}:tokens");
-        let tx_key = format!("{namespace}:login");
-        let tokens = match token_store.get(&tokens_key)? {
-            Some(text) => TokenSet::from_json(&text).ok().or_else(|| {
-                token_store.remove(&tokens_key);
-                None
-            }),
-            None => None,
-        };
-        Ok(Client {
-            config,
-            token_store,
-            tx_store,
-            tokens_key,
-            tx_key,
-            tokens: RefCell::new(tokens),
-            metadata: RefCell::new(None),
-        })
-    }
-
-    /// The provider's endpoints: from the configuration, or discovery fetched once.
-    async fn metadata(&self) -> Result<ProviderMetadata> {
-        if let Some(m) = self.metadata.borrow().as_ref() {
-            return Ok(m.clone());
-        }
-        let metadata = match &self.config.discovery_url {
-            None => ProviderMetadata::from_config(&self.config)
-                .ok_or_else(|| AuthError::config("tokenEndpoint", "is required"))?,
-            Some(url) => {
-                let answer = http::get(url).await?;
-                if answer.status != 200 {
-                    return Err(AuthError::new(
-                        ErrorKind::DiscoveryError,
-                        format!("the discovery document answered HTTP {}", answer.status),
-                    )
-                    .with_status(answer.status));
-                }
-                ProviderMetadata::from_discovery(&answer.body, &self.config)?
-            }
-        };
-        *self.metadata.borrow_mut() = Some(metadata.clone());
-        Ok(metadata)
-    }
-
     /// RFC 6749 §4.1.1: remembers a fresh transaction and sends the browser to the provider.
     pub async fn login_redirect(&self, options: LoginOptions, app_state: Option<String>) -> Result<()> {
         let url = self.authorization_request(options, app_state).await?;
@@ -103,12 +31,12 @@ impl Client {
         let url = authorization_url(&self.config, &metadata.authorization_endpoint, &state, &challenge, &options)?;
         let tx = Transaction {
             state,
-            verifier: crate::core::secret::Secret::new(verifier),
+            verifier: Secret::new(verifier),
             redirect_uri: self.config.redirect_uri.clone(),
             app_state,
             created_at_ms: now_ms(),
         };
-        self.tx_store.set(&self.tx_key, &tx.to_json())?;
+        self.tx_store.set(&self.keys.login, &tx.to_json())?;
         Ok(url)
     }
 
@@ -189,41 +117,14 @@ impl Client {
         let mismatch = |why: &str| AuthError::new(ErrorKind::StateMismatch, why.to_owned());
         let text = self
             .tx_store
-            .get(&self.tx_key)?
+            .get(&self.keys.login)?
             .ok_or_else(|| mismatch("no login is in progress (already handled, or started in another tab)"))?;
         let tx = Transaction::from_json(&text);
         if tx.as_ref().is_ok_and(|t| t.state != state) {
             return Err(mismatch("the response's state does not match the login in progress"));
         }
-        self.tx_store.remove(&self.tx_key);
+        self.tx_store.remove(&self.keys.login);
         tx
-    }
-
-    fn store_tokens(&self, tokens: TokenSet) -> Result<()> {
-        self.token_store.set(&self.tokens_key, &tokens.to_json())?;
-        *self.tokens.borrow_mut() = Some(tokens);
-        Ok(())
-    }
-
-    /// The session's tokens.
-    pub fn tokens(&self) -> Option<TokenSet> {
-        self.tokens.borrow().clone()
-    }
-
-    /// The access token while it is valid for at least [`EXPIRY_MARGIN_MS`] more.
-    pub fn valid_access_token(&self) -> Option<String> {
-        let tokens = self.tokens.borrow();
-        tokens
-            .as_ref()
-            .filter(|t| t.is_usable_at(now_ms(), EXPIRY_MARGIN_MS))
-            .map(|t| t.access_token.expose().to_owned())
-    }
-
-    /// Forgets the session and any login in progress.
-    pub fn logout(&self) {
-        *self.tokens.borrow_mut() = None;
-        self.token_store.remove(&self.tokens_key);
-        self.tx_store.remove(&self.tx_key);
     }
 }
 

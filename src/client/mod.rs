@@ -1,0 +1,142 @@
+//! Orchestration: the steps of each flow in order, with [`crate::core`] deciding and
+//! [`crate::browser`] doing the I/O. Nothing here is exported to JavaScript ([`crate::api`] is).
+//!
+//! - [`login`]: authorization request and redirect callback (RFC 6749 §4.1).
+//! - [`session`]: the tokens, their refresh (§6), logout and cross-tab sync.
+//! - [`resource`]: `auth.fetch`, calls to APIs with the token (RFC 6750).
+
+pub mod login;
+pub mod resource;
+pub mod session;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use crate::browser::{http, storage::Store};
+use crate::core::config::{ClientConfig, StorageKind};
+use crate::core::discovery::ProviderMetadata;
+use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::token_set::TokenSet;
+use crate::single_flight::SingleFlight;
+
+use session::Session;
+
+/// Storage keys of one client, namespaced by client id and provider so that two clients on one
+/// page never collide.
+struct Keys {
+    tokens: String,
+    login: String,
+    refresh_lock: String,
+}
+
+/// One configured client and its session.
+pub struct Client {
+    config: ClientConfig,
+    /// Tokens, in `config.storage`.
+    token_store: Store,
+    /// Login transactions: always `sessionStorage`, which survives the redirect and is per tab.
+    tx_store: Store,
+    keys: Keys,
+    /// The session in memory (storage is read at start and on cross-tab change) and its events.
+    pub session: Rc<Session>,
+    metadata: RefCell<Option<ProviderMetadata>>,
+    refresh_flight: SingleFlight<Result<String>>,
+    storage_listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
+}
+
+impl Client {
+    /// Opens storage and restores a stored session.
+    pub fn new(config: ClientConfig) -> Result<Client> {
+        let token_store = Store::open(config.storage)?;
+        let tx_store = Store::open(StorageKind::Session)?;
+        let provider = config.discovery_url.as_deref().or(config.authorization_endpoint.as_deref()).unwrap_or_default();
+        let namespace = format!("spa-oauth:{}:{}", config.client_id, provider);
+        let keys = Keys {
+            tokens: format!("{namespace}:tokens"),
+            login: format!("{namespace}:login"),
+            refresh_lock: format!("{namespace}:refresh"),
+        };
+        let session = Rc::new(Session::default());
+        let mut client = Client {
+            config,
+            token_store,
+            tx_store,
+            keys,
+            session,
+            metadata: RefCell::new(None),
+            refresh_flight: SingleFlight::default(),
+            storage_listener: None,
+        };
+        client.session.restore(client.read_stored_tokens());
+        if client.shares_tokens_across_tabs() {
+            client.storage_listener = Some(client.listen_to_other_tabs());
+        }
+        Ok(client)
+    }
+
+    /// `localStorage` is shared by the origin's tabs: they sync and lock; `sessionStorage` and
+    /// memory are per tab and need neither.
+    fn shares_tokens_across_tabs(&self) -> bool {
+        self.config.storage == StorageKind::Local
+    }
+
+    /// The stored tokens; an unreadable record is removed and counts as none.
+    fn read_stored_tokens(&self) -> Option<TokenSet> {
+        let text = self.token_store.get(&self.keys.tokens).ok().flatten()?;
+        TokenSet::from_json(&text).ok().or_else(|| {
+            self.token_store.remove(&self.keys.tokens);
+            None
+        })
+    }
+
+    /// Another tab logged in, refreshed or logged out: the `storage` event carries the new record.
+    fn listen_to_other_tabs(&self) -> Closure<dyn FnMut(web_sys::StorageEvent)> {
+        let session = self.session.clone();
+        let key = self.keys.tokens.clone();
+        let listener = Closure::<dyn FnMut(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+            if event.key().is_some_and(|k| k != key) {
+                return;
+            }
+            session.replace(event.new_value().and_then(|text| TokenSet::from_json(&text).ok()));
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+        }
+        listener
+    }
+
+    /// The provider's endpoints: from the configuration, or discovery fetched once.
+    async fn metadata(&self) -> Result<ProviderMetadata> {
+        if let Some(m) = self.metadata.borrow().as_ref() {
+            return Ok(m.clone());
+        }
+        let metadata = match &self.config.discovery_url {
+            None => ProviderMetadata::from_config(&self.config)
+                .ok_or_else(|| AuthError::config("tokenEndpoint", "is required"))?,
+            Some(url) => {
+                let answer = http::get(url).await?;
+                if answer.status != 200 {
+                    return Err(AuthError::new(
+                        ErrorKind::DiscoveryError,
+                        format!("the discovery document answered HTTP {}", answer.status),
+                    )
+                    .with_status(answer.status));
+                }
+                ProviderMetadata::from_discovery(&answer.body, &self.config)?
+            }
+        };
+        *self.metadata.borrow_mut() = Some(metadata.clone());
+        Ok(metadata)
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        if let (Some(listener), Some(window)) = (&self.storage_listener, web_sys::window()) {
+            let _ = window.remove_event_listener_with_callback("storage", listener.as_ref().unchecked_ref());
+        }
+    }
+}

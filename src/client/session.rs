@@ -1,0 +1,192 @@
+//! The session: tokens in memory, their refresh (RFC 6749 §6), logout, and the events apps
+//! listen to.
+
+use std::cell::RefCell;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+
+use super::Client;
+use crate::browser::{events::Emitter, http, lock, now_ms};
+use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::token::{parse_token_response, refresh_body};
+use crate::core::token_set::TokenSet;
+use crate::core::url::with_policy;
+
+/// The tokens in memory and the listeners told of their changes.
+#[derive(Default)]
+pub struct Session {
+    tokens: RefCell<Option<TokenSet>>,
+    /// The access token as a JS string, made once per token: the hot path hands it out as is.
+    access_token_js: RefCell<Option<JsValue>>,
+    /// `tokensChanged`, `loggedOut`, `refreshFailed`.
+    pub events: Emitter,
+}
+
+impl Session {
+    /// Sets the tokens read from storage at start, without events.
+    pub fn restore(&self, tokens: Option<TokenSet>) {
+        *self.access_token_js.borrow_mut() = None;
+        *self.tokens.borrow_mut() = tokens;
+    }
+
+    /// Replaces the tokens and tells the listeners: `tokensChanged` with the new set, or
+    /// `loggedOut` when a session ends.
+    pub fn replace(&self, tokens: Option<TokenSet>) {
+        let had_session = self.tokens.borrow().is_some();
+        let payload = tokens.as_ref().map(to_js);
+        self.restore(tokens);
+        match payload {
+            Some(p) => self.events.emit("tokensChanged", &p),
+            None if had_session => self.events.emit("loggedOut", &JsValue::UNDEFINED),
+            None => {}
+        }
+    }
+
+    /// A copy of the tokens.
+    pub fn tokens(&self) -> Option<TokenSet> {
+        self.tokens.borrow().clone()
+    }
+
+    /// The access token, as a JS string, when it is usable for `margin_ms` more. No storage
+    /// read, no copy of the token after the first call.
+    pub fn usable_access_token(&self, now_ms: i64, margin_ms: i64) -> Option<JsValue> {
+        let tokens = self.tokens.borrow();
+        let usable = tokens.as_ref().filter(|t| t.is_usable_at(now_ms, margin_ms))?;
+        let mut cached = self.access_token_js.borrow_mut();
+        Some(cached.get_or_insert_with(|| JsValue::from_str(usable.access_token.expose())).clone())
+    }
+
+    fn access_token(&self) -> Option<String> {
+        self.tokens.borrow().as_ref().map(|t| t.access_token.expose().to_owned())
+    }
+}
+
+/// The `TokenSet` object apps see.
+pub fn to_js(t: &TokenSet) -> JsValue {
+    let o = Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
+    };
+    set("accessToken", t.access_token.expose().into());
+    set("tokenType", t.token_type.as_str().into());
+    if let Some(v) = &t.refresh_token {
+        set("refreshToken", v.expose().into());
+    }
+    if let Some(v) = &t.id_token {
+        set("idToken", v.expose().into());
+    }
+    if let Some(v) = t.expires_at_ms {
+        set("expiresAt", JsValue::from_f64(v as f64));
+    }
+    if let Some(v) = &t.scope {
+        set("scope", v.as_str().into());
+    }
+    o.into()
+}
+
+fn login_required(why: &str) -> AuthError {
+    AuthError::new(ErrorKind::LoginRequired, why.to_owned())
+}
+
+impl Client {
+    /// Stores a new token set and tells the listeners.
+    pub(super) fn store_tokens(&self, tokens: TokenSet) -> Result<()> {
+        self.token_store.set(&self.keys.tokens, &tokens.to_json())?;
+        self.session.replace(Some(tokens));
+        Ok(())
+    }
+
+    /// The hot path of `getAccessToken()`: a cached token that is valid for the margin.
+    pub fn cached_access_token(&self) -> Option<JsValue> {
+        self.session.usable_access_token(now_ms(), self.config.expiry_margin_ms)
+    }
+
+    /// A valid access token, refreshed when it is about to expire; `None` when there is no
+    /// session, or it has expired with no refresh token to renew it.
+    pub async fn access_token(&self) -> Result<Option<String>> {
+        if let Some(token) = self.cached_access_token() {
+            return Ok(token.as_string());
+        }
+        // Other tabs' refreshes arrive through the storage event: no refresh token, no renewal.
+        let can_refresh = self.session.tokens.borrow().as_ref().is_some_and(|t| t.refresh_token.is_some());
+        if !can_refresh {
+            return Ok(None);
+        }
+        self.refresh().await.map(Some)
+    }
+
+    /// Runs the refresh_token grant now. Concurrent callers in this tab share one request;
+    /// with `localStorage`, tabs take turns under a Web Lock and reuse each other's result.
+    pub async fn refresh(&self) -> Result<String> {
+        let seen = self.session.access_token();
+        self.refresh_flight.run(|| self.refresh_once(seen)).await
+    }
+
+    /// After an API refused `rejected`: the newer token when the session already has one (a
+    /// concurrent call refreshed it), else a refresh.
+    pub async fn token_after_rejection(&self, rejected: &str) -> Result<String> {
+        match self.cached_access_token().and_then(|t| t.as_string()) {
+            Some(current) if current != rejected => Ok(current),
+            _ => self.refresh().await,
+        }
+    }
+
+    async fn refresh_once(&self, seen: Option<String>) -> Result<String> {
+        let _lock = match self.shares_tokens_across_tabs() {
+            true => Some(lock::acquire(&self.keys.refresh_lock).await),
+            false => None,
+        };
+        if self.shares_tokens_across_tabs() {
+            // Another tab may have refreshed (or logged out) while we waited for the lock.
+            let stored = self.read_stored_tokens();
+            let newer = stored.as_ref().filter(|s| Some(s.access_token.expose()) != seen.as_deref());
+            if let Some(newer) = newer.filter(|s| s.is_usable_at(now_ms(), self.config.expiry_margin_ms)) {
+                let token = newer.access_token.expose().to_owned();
+                self.session.replace(stored);
+                return Ok(token);
+            }
+            if stored.is_none() {
+                self.session.replace(None);
+                return Err(login_required("there is no session (logged out, or never logged in)"));
+            }
+            self.session.restore(stored);
+        }
+        let current = self.session.tokens().ok_or_else(|| login_required("there is no session to refresh"))?;
+        let refresh_token = current
+            .refresh_token
+            .clone()
+            .ok_or_else(|| login_required("the session has no refresh token (ask for the offline_access scope)"))?;
+        let metadata = self.metadata().await?;
+        let scope = current.scope.clone().unwrap_or_else(|| self.config.scopes.join(" "));
+        let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri);
+        let sent_at = now_ms();
+        let answer = http::post_form(&with_policy(&metadata.token_endpoint, self.config.policy.as_deref()), body).await;
+        match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
+            Ok(fresh) => {
+                let token = fresh.access_token.expose().to_owned();
+                self.store_tokens(current.refreshed_by(fresh))?;
+                Ok(token)
+            }
+            Err(e) => {
+                self.session.events.emit("refreshFailed", &e.clone().into());
+                if e.code != "invalid_grant" {
+                    return Err(e);
+                }
+                // RFC 6749 §5.2: the refresh token is expired, revoked or replayed: the session is over.
+                self.logout();
+                let mut ended = login_required("the provider refused the refresh token (invalid_grant): log in again");
+                ended.description = e.description;
+                ended.status = e.status;
+                Err(ended)
+            }
+        }
+    }
+
+    /// Forgets the session and any login in progress (in every tab, with `localStorage`).
+    pub fn logout(&self) {
+        self.token_store.remove(&self.keys.tokens);
+        self.tx_store.remove(&self.keys.login);
+        self.session.replace(None);
+    }
+}
