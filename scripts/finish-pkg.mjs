@@ -28,5 +28,7 @@ export class AuthError extends Error {
   readonly description?: string;
   /** HTTP status of the failed response, when there was one. */
   readonly status?: number;
+  /** Azure AD B2C: the \`AADB2Cnnnnn\` code in the description (\`AADB2C90118\`: forgot password). */
+  readonly b2cCode?: string;
 }`,
 );

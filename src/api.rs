@@ -12,6 +12,7 @@ use wasm_bindgen_futures::future_to_promise;
 use crate::browser::events::EVENTS;
 use crate::client::{session, Client};
 use crate::core::authorize::LoginOptions;
+use crate::core::b2c;
 use crate::core::config::RawConfig;
 use crate::core::error::AuthError;
 
@@ -22,12 +23,19 @@ extern "C" {
     type JsAuthError;
 
     #[wasm_bindgen(constructor, js_class = "AuthError")]
-    fn new(code: &str, message: &str, description: Option<String>, status: Option<u16>) -> JsAuthError;
+    fn new(
+        code: &str,
+        message: &str,
+        description: Option<String>,
+        status: Option<u16>,
+        b2c_code: Option<String>,
+    ) -> JsAuthError;
 }
 
 impl From<AuthError> for JsValue {
     fn from(e: AuthError) -> JsValue {
-        JsAuthError::new(&e.code, &e.message, e.description, e.status).into()
+        let b2c_code = e.description.as_deref().and_then(b2c::error_code).map(str::to_owned);
+        JsAuthError::new(&e.code, &e.message, e.description, e.status, b2c_code).into()
     }
 }
 
@@ -70,7 +78,10 @@ export interface LoginRedirectOptions {
   loginHint?: string;
   /** Any JSON-serialisable value, handed back by `handleRedirectCallback()`. */
   appState?: unknown;
+  /** More authorization parameters for this login (`domain_hint`, `ui_locales`, ...). */
   extraParams?: Record<string, string>;
+  /** Azure AD B2C: another policy for this login only (edit profile, sign up); its tokens replace the session's. */
+  policy?: string;
 }
 
 /** The tokens of the session. */
@@ -361,7 +372,8 @@ fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
 
 fn read_login_options(options: Option<&Object>) -> Result<(LoginOptions, Option<String>), AuthError> {
     let value: JsValue = options.map_or(JsValue::UNDEFINED, |o| o.into());
-    let f = Fields::new(&value, "loginRedirect options", &["prompt", "loginHint", "appState", "extraParams"])?;
+    let f =
+        Fields::new(&value, "loginRedirect options", &["prompt", "loginHint", "appState", "extraParams", "policy"])?;
     let app_state = f.raw("appState");
     let app_state = if app_state.is_undefined() {
         None
@@ -375,6 +387,7 @@ fn read_login_options(options: Option<&Object>) -> Result<(LoginOptions, Option<
             prompt: f.string("prompt")?,
             login_hint: f.string("loginHint")?,
             extra_params: f.string_map("extraParams")?,
+            policy: f.string("policy")?,
         },
         app_state,
     ))

@@ -11,8 +11,9 @@ use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::pkce;
 use crate::core::secret::Secret;
 use crate::core::token::{authorization_code_body, parse_token_response};
+use crate::core::token_set::TokenSet;
 use crate::core::transaction::Transaction;
-use crate::core::url::{with_policy, HttpUrl};
+use crate::core::url::HttpUrl;
 
 impl Client {
     /// RFC 6749 §4.1.1: remembers a fresh transaction and sends the browser to the provider.
@@ -35,6 +36,7 @@ impl Client {
             redirect_uri: self.config.redirect_uri.clone(),
             app_state,
             created_at_ms: now_ms(),
+            policy: options.policy(&self.config).map(str::to_owned),
         };
         self.tx_store.set(&self.keys.login, &tx.to_json())?;
         Ok(url)
@@ -102,9 +104,9 @@ impl Client {
 
         let body = authorization_code_body(&self.config.client_id, &code, &tx.redirect_uri, &tx.verifier);
         let sent_at = now_ms();
-        let answer =
-            http::post_form(&with_policy(&metadata.token_endpoint, self.config.policy.as_deref()), body).await?;
-        let tokens = parse_token_response(answer.status, &answer.body, sent_at)?;
+        let answer = http::post_form(&self.token_endpoint(&metadata, tx.policy.as_deref()), body).await?;
+        let tokens =
+            TokenSet { policy: tx.policy.clone(), ..parse_token_response(answer.status, &answer.body, sent_at)? };
         self.store_tokens(tokens)?;
         Ok(Some(tx.app_state))
     }

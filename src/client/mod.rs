@@ -16,6 +16,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use crate::browser::{http, storage::Store};
+use crate::core::b2c::endpoint_for_policy;
 use crate::core::config::{ClientConfig, StorageKind};
 use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
@@ -130,6 +131,14 @@ impl Client {
         };
         *self.metadata.borrow_mut() = Some(metadata.clone());
         Ok(metadata)
+    }
+}
+
+impl Client {
+    /// The token endpoint for `policy` (Azure AD B2C: the policy that issued the code or the
+    /// refresh token goes in the query string, RFC-wise an ordinary endpoint URL).
+    fn token_endpoint(&self, metadata: &ProviderMetadata, policy: Option<&str>) -> String {
+        endpoint_for_policy(&metadata.token_endpoint, self.config.policy.as_deref(), policy)
     }
 }
 

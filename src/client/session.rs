@@ -11,7 +11,6 @@ use crate::browser::{events::Emitter, http, lock, now_ms};
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::token::{parse_token_response, refresh_body};
 use crate::core::token_set::TokenSet;
-use crate::core::url::with_policy;
 
 /// The tokens in memory and the listeners told of their changes.
 #[derive(Default)]
@@ -161,7 +160,7 @@ impl Client {
         let scope = current.scope.clone().unwrap_or_else(|| self.config.scopes.join(" "));
         let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri);
         let sent_at = now_ms();
-        let answer = http::post_form(&with_policy(&metadata.token_endpoint, self.config.policy.as_deref()), body).await;
+        let answer = http::post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), body).await;
         match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
             Ok(fresh) => {
                 let token = fresh.access_token.expose().to_owned();

@@ -1,10 +1,11 @@
 //! The authorization request (RFC 6749 §4.1.1) with PKCE (RFC 7636 §4.3) and the response mode
 //! (OAuth 2.0 Multiple Response Type Encoding Practices §2.1).
 
-use super::config::{check_extra_param, ClientConfig};
+use super::b2c::endpoint_for_policy;
+use super::config::{check_extra_param, check_policy, ClientConfig};
 use super::error::Result;
 use super::pkce::CHALLENGE_METHOD;
-use super::url::{with_policy, with_query};
+use super::url::with_query;
 
 /// Per-login options of `loginRedirect()`.
 #[derive(Clone, Debug, Default)]
@@ -13,8 +14,18 @@ pub struct LoginOptions {
     pub prompt: Option<String>,
     /// OIDC Core §3.1.2.1 `login_hint`.
     pub login_hint: Option<String>,
-    /// More parameters for this login only; they win over `extraAuthParams` of the same name.
+    /// More parameters for this login only (`domain_hint`, `ui_locales`, ...); they win over
+    /// `extraAuthParams` of the same name.
     pub extra_params: Vec<(String, String)>,
+    /// Azure AD B2C: another policy for this login only (edit profile, sign up).
+    pub policy: Option<String>,
+}
+
+impl LoginOptions {
+    /// The policy of this login: its own, else the configured one.
+    pub fn policy<'a>(&'a self, config: &'a ClientConfig) -> Option<&'a str> {
+        self.policy.as_deref().or(config.policy.as_deref())
+    }
 }
 
 /// Builds the URL the browser is sent to. `state` and `code_challenge` are fresh per login.
@@ -27,6 +38,9 @@ pub fn authorization_url(
 ) -> Result<String> {
     for (k, v) in &options.extra_params {
         check_extra_param("extraParams", k, v)?;
+    }
+    if let Some(p) = &options.policy {
+        check_policy("policy", p)?;
     }
     let scope = config.scopes.join(" ");
     let mut params: Vec<(&str, &str)> = vec![
@@ -48,7 +62,8 @@ pub fn authorization_url(
     let per_call = |k: &str| options.extra_params.iter().any(|(key, _)| key == k);
     params.extend(config.extra_auth_params.iter().filter(|(k, _)| !per_call(k)).map(|(k, v)| (k.as_str(), v.as_str())));
     params.extend(options.extra_params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    Ok(with_query(&with_policy(endpoint, config.policy.as_deref()), params))
+    let endpoint = endpoint_for_policy(endpoint, config.policy.as_deref(), options.policy(config));
+    Ok(with_query(&endpoint, params))
 }
 
 #[cfg(test)]
@@ -136,6 +151,45 @@ mod tests {
             &LoginOptions::default(),
         )
         .unwrap();
-        assert_eq!(get(&params(&url), "p"), ["b2c_1a_signin"]);
+        assert_eq!(get(&params(&url), "p"), ["B2C_1A_signin"]);
+    }
+
+    #[test]
+    fn a_login_may_use_another_policy_in_either_url_style() {
+        let mut c = config("query");
+        c.policy = Some("b2c_1_sign_in".into());
+        let opts = LoginOptions { policy: Some("b2c_1_edit_profile".into()), ..Default::default() };
+        let url = authorization_url(&c, "https://h/t/oauth2/v2.0/authorize", "s", "c", &opts).unwrap();
+        assert_eq!(get(&params(&url), "p"), ["b2c_1_edit_profile"]);
+        let url = authorization_url(
+            &c,
+            "https://t.b2clogin.com/t.onmicrosoft.com/B2C_1_SIGN_IN/oauth2/v2.0/authorize",
+            "s",
+            "c",
+            &opts,
+        )
+        .unwrap();
+        assert!(url.starts_with(
+            "https://t.b2clogin.com/t.onmicrosoft.com/b2c_1_edit_profile/oauth2/v2.0/authorize?client_id="
+        ));
+        assert!(get(&params(&url), "p").is_empty());
+        let bad = LoginOptions { policy: Some("b2c 1".into()), ..Default::default() };
+        assert_eq!(authorization_url(&c, "https://h/a", "s", "c", &bad).unwrap_err().code, "invalid_config");
+    }
+
+    #[test]
+    fn b2c_and_oidc_hints_pass_through() {
+        let opts = LoginOptions {
+            prompt: Some("login".into()),
+            login_hint: Some("user@contoso.com".into()),
+            extra_params: vec![("domain_hint".into(), "facebook.com".into()), ("ui_locales".into(), "es-ES".into())],
+            ..Default::default()
+        };
+        let url = authorization_url(&config("query"), "https://h/a", "s", "c", &opts).unwrap();
+        let p = params(&url);
+        assert_eq!(get(&p, "prompt"), ["login"]);
+        assert_eq!(get(&p, "login_hint"), ["user@contoso.com"]);
+        assert_eq!(get(&p, "domain_hint"), ["facebook.com"]);
+        assert_eq!(get(&p, "ui_locales"), ["es-ES"]);
     }
 }

@@ -190,12 +190,10 @@ impl RawConfig {
             None => authority,
         };
 
-        let policy = match self.policy {
-            Some(p) if p.is_empty() || !p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') => {
-                return Err(AuthError::config("policy", "must be a policy name of letters, digits, '_' and '-'"))
-            }
-            p => p,
-        };
+        if let Some(p) = &self.policy {
+            check_policy("policy", p)?;
+        }
+        let policy = self.policy;
 
         for (k, v) in &self.extra_auth_params {
             check_extra_param("extraAuthParams", k, v)?;
@@ -249,6 +247,17 @@ impl RawConfig {
             expiry_margin_ms,
         })
     }
+}
+
+/// Azure AD B2C policy names: letters, digits, `_` and `-`; case and prefix are not judged.
+pub fn check_policy(field: &str, policy: &str) -> Result<()> {
+    if policy.is_empty()
+        || policy.len() > 128
+        || !policy.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(AuthError::config(field, "must be a policy name of letters, digits, '_' and '-'"));
+    }
+    Ok(())
 }
 
 /// Checks one extra authorization parameter (from config or from a `loginRedirect` call).

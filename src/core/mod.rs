@@ -4,6 +4,7 @@
 //! RFC section it implements.
 
 pub mod authorize;
+pub mod b2c;
 pub mod callback;
 pub mod config;
 pub mod discovery;

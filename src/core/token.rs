@@ -87,6 +87,7 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
         refresh_token: text("refresh_token")?.map(Secret::new),
         id_token: text("id_token")?.map(Secret::new),
         scope: text("scope")?,
+        policy: None,
     })
 }
 

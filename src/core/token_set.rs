@@ -26,6 +26,8 @@ pub struct TokenSet {
     pub id_token: Option<Secret>,
     /// Granted scope (RFC 6749 §3.3), when the provider said.
     pub scope: Option<String>,
+    /// Azure AD B2C: the policy that issued the tokens; refreshes use it.
+    pub policy: Option<String>,
 }
 
 impl TokenSet {
@@ -45,6 +47,7 @@ impl TokenSet {
             refresh_token: fresh.refresh_token.or(self.refresh_token),
             id_token: fresh.id_token.or(self.id_token),
             scope: fresh.scope.or(self.scope),
+            policy: self.policy,
             ..fresh
         }
     }
@@ -59,6 +62,7 @@ impl TokenSet {
             .opt_string("refreshToken", self.refresh_token.as_ref().map(Secret::expose))
             .opt_string("idToken", self.id_token.as_ref().map(Secret::expose))
             .opt_string("scope", self.scope.as_deref())
+            .opt_string("policy", self.policy.as_deref())
             .finish()
     }
 
@@ -80,6 +84,7 @@ impl TokenSet {
             refresh_token: text_of("refreshToken").map(Secret::new),
             id_token: text_of("idToken").map(Secret::new),
             scope: text_of("scope"),
+            policy: text_of("policy"),
         })
     }
 }
@@ -97,6 +102,7 @@ mod tests {
             refresh_token: Some(Secret::new("rt")),
             id_token: None,
             scope: Some("openid offline_access".into()),
+            policy: Some("b2c_1_sign_in".into()),
         }
     }
 

@@ -27,6 +27,8 @@ pub struct Transaction {
     pub app_state: Option<String>,
     /// When the login started (ms since the epoch).
     pub created_at_ms: i64,
+    /// Azure AD B2C: the policy of this login; its code must be redeemed with the same one.
+    pub policy: Option<String>,
 }
 
 impl Transaction {
@@ -38,6 +40,7 @@ impl Transaction {
             .string("redirectUri", &self.redirect_uri)
             .int("createdAt", self.created_at_ms)
             .raw("appState", self.app_state.as_deref())
+            .opt_string("policy", self.policy.as_deref())
             .finish()
     }
 
@@ -56,6 +59,7 @@ impl Transaction {
             redirect_uri: text_of("redirectUri")?,
             app_state: doc.get("appState").map(to_json_text),
             created_at_ms: doc.get("createdAt").and_then(Json::as_int_lenient).ok_or_else(bad)?,
+            policy: doc.get("policy").and_then(Json::as_str).map(str::to_owned),
         })
     }
 
@@ -116,6 +120,7 @@ mod tests {
             redirect_uri: "http://localhost:8080/".into(),
             app_state: app_state.map(Into::into),
             created_at_ms: 1_700_000_000_000,
+            policy: Some("B2C_1A_signin".into()),
         }
     }
 

@@ -97,15 +97,6 @@ pub fn query_has(url: &str, key: &str) -> bool {
     query.split('&').any(|pair| pair.split('=').next() == Some(key))
 }
 
-/// Azure AD B2C: the policy travels as `p` in the query of the authorization AND token
-/// endpoints. Added unless the endpoint already carries one (policy-path and discovery URLs).
-pub fn with_policy(endpoint: &str, policy: Option<&str>) -> String {
-    match policy {
-        Some(p) if !query_has(endpoint, "p") => with_query(endpoint, [("p", p)]),
-        _ => endpoint.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,14 +139,6 @@ mod tests {
         assert!(ok("http://[::1]/"));
         assert!(!ok("http://example.com"));
         assert!(!ok("http://localhost.evil.com"));
-    }
-
-    #[test]
-    fn adds_the_policy_once() {
-        assert_eq!(with_policy("https://h/token", Some("b2c_1_si")), "https://h/token?p=b2c_1_si");
-        assert_eq!(with_policy("https://h/token?p=B2C_1_SI", Some("b2c_1_si")), "https://h/token?p=B2C_1_SI");
-        assert_eq!(with_policy("https://h/token?ap=1", Some("x")), "https://h/token?ap=1&p=x");
-        assert_eq!(with_policy("https://h/token", None), "https://h/token");
     }
 
     #[test]

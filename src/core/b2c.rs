@@ -1,0 +1,125 @@
+//! Azure AD B2C specifics ("OAuth 2.0 authorization code flow" in Azure AD B2C): the policy
+//! `p` that must travel with the authorization AND token requests, and the `AADB2Cnnnnn`
+//! codes inside its error descriptions.
+//!
+//! Policy names are case-insensitive and never judged by their prefix (`b2c_1_` user flows,
+//! `B2C_1A_` custom policies and anything else a tenant uses all pass).
+
+use super::url::{query_has, with_query};
+
+/// `endpoint` for `policy`. Three URL styles exist and all are kept in their style:
+/// - `?p=<policy>` in the query (login.microsoftonline.com, discovery of B2C): its value is
+///   replaced;
+/// - the policy as a path segment (`https://t.b2clogin.com/t.onmicrosoft.com/<policy>/oauth2/...`)
+///   when `configured` names it: the segment is replaced;
+/// - neither: `p` is added to the query.
+pub fn endpoint_for_policy(endpoint: &str, configured: Option<&str>, policy: Option<&str>) -> String {
+    let Some(policy) = policy else { return endpoint.to_owned() };
+    if query_has(endpoint, "p") {
+        return replace_query_param(endpoint, "p", policy);
+    }
+    if let Some(configured) = configured {
+        if let Some(replaced) = replace_path_segment(endpoint, configured, policy) {
+            return replaced;
+        }
+    }
+    with_query(endpoint, [("p", policy)])
+}
+
+fn replace_query_param(url: &str, key: &str, value: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else { return url.to_owned() };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| {
+            if pair.split('=').next() == Some(key) {
+                let mut replaced = String::new();
+                super::form::append_pair(&mut replaced, key, value);
+                replaced
+            } else {
+                pair.to_owned()
+            }
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
+}
+
+fn replace_path_segment(url: &str, from: &str, to: &str) -> Option<String> {
+    let (before_query, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = before_query.find("://")? + 3;
+    let path_start = scheme_end + before_query.get(scheme_end..)?.find('/')?;
+    let (origin, path) = before_query.split_at(path_start);
+    let mut found = false;
+    let path: Vec<&str> = path
+        .split('/')
+        .map(|segment| {
+            if !found && segment.eq_ignore_ascii_case(from) {
+                found = true;
+                to
+            } else {
+                segment
+            }
+        })
+        .collect();
+    found.then(|| {
+        let mut out = format!("{origin}{}", path.join("/"));
+        if let Some(q) = query {
+            out.push('?');
+            out.push_str(q);
+        }
+        out
+    })
+}
+
+/// The `AADB2Cnnnnn` code in a B2C error description (`AADB2C90118` forgot password,
+/// `AADB2C90091` user cancelled, ...), so apps can branch on it.
+pub fn error_code(description: &str) -> Option<&str> {
+    let start = description.find("AADB2C")?;
+    let digits = description.get(start + 6..)?.bytes().take_while(u8::is_ascii_digit).count();
+    (digits >= 5).then(|| description.get(start..start + 6 + digits)).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_style_replaces_p() {
+        let e = "https://login.microsoftonline.com/t/oauth2/v2.0/token?p=b2c_1_sign_in";
+        assert_eq!(
+            endpoint_for_policy(e, Some("b2c_1_sign_in"), Some("b2c_1_edit_profile")),
+            "https://login.microsoftonline.com/t/oauth2/v2.0/token?p=b2c_1_edit_profile"
+        );
+        assert_eq!(endpoint_for_policy("https://h/a?x=1&p=A&y=2", None, Some("B")), "https://h/a?x=1&p=B&y=2");
+    }
+
+    #[test]
+    fn path_style_replaces_the_segment_case_insensitively() {
+        let e = "https://t.b2clogin.com/t.onmicrosoft.com/B2C_1A_SIGNIN/oauth2/v2.0/authorize";
+        assert_eq!(
+            endpoint_for_policy(e, Some("b2c_1a_signin"), Some("B2C_1A_PROFILEEDIT")),
+            "https://t.b2clogin.com/t.onmicrosoft.com/B2C_1A_PROFILEEDIT/oauth2/v2.0/authorize"
+        );
+        assert_eq!(endpoint_for_policy(e, Some("b2c_1a_signin"), Some("b2c_1a_signin")).matches("signin").count(), 1);
+    }
+
+    #[test]
+    fn otherwise_p_is_added_once() {
+        assert_eq!(endpoint_for_policy("https://h/t/token", None, Some("b2c_1_x")), "https://h/t/token?p=b2c_1_x");
+        assert_eq!(
+            endpoint_for_policy("https://h/t/token", Some("other"), Some("b2c_1_x")),
+            "https://h/t/token?p=b2c_1_x"
+        );
+        assert_eq!(endpoint_for_policy("https://h/t/token", None, None), "https://h/t/token");
+    }
+
+    #[test]
+    fn finds_b2c_error_codes() {
+        assert_eq!(error_code("AADB2C90118: The user has forgotten their password."), Some("AADB2C90118"));
+        assert_eq!(error_code("access_denied AADB2C90091: cancelled"), Some("AADB2C90091"));
+        assert_eq!(error_code("AADB2C9: short"), None);
+        assert_eq!(error_code("plain description"), None);
+    }
+}
