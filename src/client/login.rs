@@ -26,7 +26,7 @@ impl Client {
     /// transaction (replacing any earlier one of this tab) and returns the authorization URL.
     pub async fn authorization_request(&self, options: LoginOptions, app_state: Option<String>) -> Result<String> {
         let metadata = self.metadata().await?;
-        let state = pkce::base64url(&crypto::random_bytes()?);
+        let state = pkce::random_value(&crypto::random_bytes()?);
         let verifier = pkce::verifier(&crypto::random_bytes()?);
         let challenge = pkce::challenge(&crypto::sha256(verifier.as_bytes()).await?);
         let url = authorization_url(&self.config, &metadata.authorization_endpoint, &state, &challenge, &options)?;

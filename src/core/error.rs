@@ -20,6 +20,8 @@ pub enum ErrorKind {
     /// RFC 9207: the `iss` of the authorization response is not the expected issuer, or is
     /// missing although the provider advertises it.
     IssuerMismatch,
+    /// The ID token failed a check of OIDC Core §3.1.3.7 (signature, iss, aud, exp, nonce...).
+    InvalidIdToken,
     /// The login transaction is older than its lifetime.
     TransactionExpired,
     /// The token endpoint answered 2xx with a body that is not a valid token response (§5.1).
@@ -46,6 +48,7 @@ impl ErrorKind {
             ErrorKind::StateMismatch => "state_mismatch",
             ErrorKind::InvalidResponse => "invalid_response",
             ErrorKind::IssuerMismatch => "issuer_mismatch",
+            ErrorKind::InvalidIdToken => "invalid_id_token",
             ErrorKind::TransactionExpired => "transaction_expired",
             ErrorKind::InvalidTokenResponse => "invalid_token_response",
             ErrorKind::HttpError => "http_error",

@@ -8,6 +8,8 @@
 //! disagree about which one counts), and nesting is bounded so hostile input cannot overflow the
 //! stack.
 
+use super::form::push_json_string;
+
 /// A parsed JSON value.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Json {
@@ -42,6 +44,44 @@ impl Json {
         match self {
             Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
+        }
+    }
+
+    /// The value as JSON text again (numbers as they were written).
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::Number(n) => out.push_str(n),
+            Json::String(s) => push_json_string(out, s),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write(out);
+                }
+                out.push(']');
+            }
+            Json::Object(members) => {
+                out.push('{');
+                for (i, (k, item)) in members.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    push_json_string(out, k);
+                    out.push(':');
+                    item.write(out);
+                }
+                out.push('}');
+            }
         }
     }
 
@@ -275,6 +315,12 @@ mod tests {
         assert_eq!(v.get("ok").and_then(Json::as_bool), Some(true));
         assert_eq!(v.get("n"), Some(&Json::Null));
         assert_eq!(v.get("missing"), None);
+    }
+
+    #[test]
+    fn writes_what_it_reads() {
+        let text = r#"{"a":[1,-2.5e3,true,false,null],"b":"x\"y\n","c":{}}"#;
+        assert_eq!(Json::parse(text).unwrap().to_text(), text);
     }
 
     #[test]

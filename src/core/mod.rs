@@ -5,12 +5,16 @@
 
 pub mod authorize;
 pub mod b2c;
+pub mod base64url;
 pub mod callback;
 pub mod config;
 pub mod discovery;
 pub mod error;
 pub mod form;
+pub mod id_token;
 pub mod json;
+pub mod jwks;
+pub mod jwt;
 pub mod pkce;
 pub mod record;
 pub mod resource;

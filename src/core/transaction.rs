@@ -57,7 +57,7 @@ impl Transaction {
             state: text_of("state")?,
             verifier: Secret::new(text_of("verifier")?),
             redirect_uri: text_of("redirectUri")?,
-            app_state: doc.get("appState").map(to_json_text),
+            app_state: doc.get("appState").map(Json::to_text),
             created_at_ms: doc.get("createdAt").and_then(Json::as_int_lenient).ok_or_else(bad)?,
             policy: doc.get("policy").and_then(Json::as_str).map(str::to_owned),
         })
@@ -68,44 +68,6 @@ impl Transaction {
     pub fn is_expired(&self, now_ms: i64) -> bool {
         let age = now_ms.saturating_sub(self.created_at_ms);
         !(-60_000..=LIFETIME_MS).contains(&age)
-    }
-}
-
-/// Serialises a parsed value back to JSON text (for `appState`, which we only carry).
-fn to_json_text(v: &Json) -> String {
-    let mut out = String::new();
-    write_json(&mut out, v);
-    out
-}
-
-fn write_json(out: &mut String, v: &Json) {
-    match v {
-        Json::Null => out.push_str("null"),
-        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Json::Number(n) => out.push_str(n),
-        Json::String(s) => super::form::push_json_string(out, s),
-        Json::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_json(out, item);
-            }
-            out.push(']');
-        }
-        Json::Object(members) => {
-            out.push('{');
-            for (i, (k, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                super::form::push_json_string(out, k);
-                out.push(':');
-                write_json(out, item);
-            }
-            out.push('}');
-        }
     }
 }
 

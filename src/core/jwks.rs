@@ -1,0 +1,88 @@
+//! Choosing the verification key from a JWK Set (RFC 7517 §5) for a JWS header.
+
+use super::error::{AuthError, ErrorKind, Result};
+use super::json::Json;
+use super::jwt::Alg;
+
+/// What a key lookup found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeyMatch {
+    /// The JWK (as JSON text) to import and verify with.
+    Found(String),
+    /// No key has the token's `kid`: the provider may have rotated keys, fetch the set again.
+    UnknownKid,
+}
+
+/// Picks the key for `alg` and `kid`. A key must have the algorithm's `kty` (and `crv`), and
+/// when it says so, `use: sig` and the same `alg`. Without a `kid`, exactly one key may match.
+pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
+    let bad = |what: &str| AuthError::new(ErrorKind::InvalidIdToken, format!("JWKS: {what}"));
+    let doc = Json::parse(jwks).ok_or_else(|| bad("not JSON"))?;
+    let Some(Json::Array(keys)) = doc.get("keys") else { return Err(bad("no keys array")) };
+    let text = |k: &Json, name: &str| k.get(name).and_then(Json::as_str).map(str::to_owned);
+    let fits = |k: &&Json| {
+        text(k, "kty").as_deref() == Some(alg.kty())
+            && text(k, "use").is_none_or(|u| u == "sig")
+            && text(k, "alg").is_none_or(|a| Alg::parse(&a) == Some(alg))
+            && alg.curve().is_none_or(|crv| text(k, "crv").as_deref() == Some(crv))
+    };
+    let candidates: Vec<&Json> = match kid {
+        Some(kid) => keys.iter().filter(|k| text(k, "kid").as_deref() == Some(kid)).collect(),
+        None => keys.iter().filter(fits).collect(),
+    };
+    match candidates.as_slice() {
+        [] if kid.is_some() => Ok(KeyMatch::UnknownKid),
+        [] => Err(bad(&format!("no key for {}", alg.kty()))),
+        [key] if fits(key) => Ok(KeyMatch::Found(key.to_text())),
+        [_] => Err(bad("the key named by kid does not fit the token's alg")),
+        _ => Err(bad("several keys fit and the token names none (kid)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SET: &str = r#"{"keys":[
+        {"kty":"RSA","kid":"r1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"},
+        {"kty":"RSA","kid":"enc","use":"enc","n":"AQAB","e":"AQAB"},
+        {"kty":"EC","kid":"e1","crv":"P-256","x":"AA","y":"AA"}
+    ]}"#;
+
+    fn found(m: KeyMatch) -> Json {
+        match m {
+            KeyMatch::Found(text) => Json::parse(&text).unwrap(),
+            KeyMatch::UnknownKid => panic!("unknown kid"),
+        }
+    }
+
+    #[test]
+    fn picks_by_kid() {
+        let key = found(select_key(SET, Alg::Rs(256), Some("r1")).unwrap());
+        assert_eq!(key.get("kid").and_then(Json::as_str), Some("r1"));
+        let key = found(select_key(SET, Alg::Es(256), Some("e1")).unwrap());
+        assert_eq!(key.get("crv").and_then(Json::as_str), Some("P-256"));
+    }
+
+    #[test]
+    fn an_unknown_kid_asks_for_a_refetch() {
+        assert_eq!(select_key(SET, Alg::Rs(256), Some("new")).unwrap(), KeyMatch::UnknownKid);
+    }
+
+    #[test]
+    fn a_key_must_fit_the_algorithm() {
+        for (alg, kid) in [(Alg::Es(256), "r1"), (Alg::Ps(256), "r1"), (Alg::Rs(256), "enc"), (Alg::Es(384), "e1")] {
+            assert_eq!(select_key(SET, alg, Some(kid)).unwrap_err().code, "invalid_id_token", "{alg:?} {kid}");
+        }
+    }
+
+    #[test]
+    fn without_kid_exactly_one_key_may_fit() {
+        let key = found(select_key(SET, Alg::Es(256), None).unwrap());
+        assert_eq!(key.get("kid").and_then(Json::as_str), Some("e1"));
+        let two = r#"{"keys":[{"kty":"EC","crv":"P-256"},{"kty":"EC","crv":"P-256"}]}"#;
+        assert!(select_key(two, Alg::Es(256), None).is_err());
+        assert!(select_key(r#"{"keys":[]}"#, Alg::Es(256), None).is_err());
+        assert!(select_key("{}", Alg::Es(256), None).is_err());
+    }
+}
