@@ -10,7 +10,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::browser::events::EVENTS;
-use crate::client::{session, Client};
+use crate::client::{oidc, session, Client};
 use crate::core::authorize::LoginOptions;
 use crate::core::b2c;
 use crate::core::config::RawConfig;
@@ -67,6 +67,25 @@ export interface AuthClientConfig {
   apiOrigins?: string[];
   /** A token with less than this many seconds left is refreshed before use. Default 60. */
   expiryMarginSeconds?: number;
+  /** JWKS URL for ID token signatures when endpoints are explicit (discovery provides it otherwise). */
+  jwksUri?: string;
+  /** Clock difference tolerated on ID token `exp`/`iat`/`nbf`. Default 300. */
+  clockSkewSeconds?: number;
+  /** Where the provider returns after logout. Default: `redirectUri`. */
+  postLogoutRedirectUri?: string;
+}
+
+/** Claims of the verified ID token (OIDC Core §2, §5.1). */
+export interface User {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  nonce?: string;
+  name?: string;
+  email?: string;
+  [claim: string]: unknown;
 }
 
 /** Events of `auth.on(name, callback)`. */
@@ -99,7 +118,7 @@ export interface TokenSet {
 export type AuthErrorCode =
   | 'invalid_config' | 'state_mismatch' | 'invalid_response' | 'issuer_mismatch' | 'transaction_expired'
   | 'invalid_token_response' | 'http_error' | 'network_error' | 'discovery_error' | 'storage_error'
-  | 'crypto_error' | 'login_required'
+  | 'crypto_error' | 'login_required' | 'invalid_id_token' | 'invalid_userinfo'
   | 'access_denied' | 'invalid_request' | 'unauthorized_client' | 'unsupported_response_type' | 'invalid_scope'
   | 'server_error' | 'temporarily_unavailable' | 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type'
   | (string & {});
@@ -214,14 +233,37 @@ impl AuthClient {
         self.inner.cached_access_token().is_some()
     }
 
-    /// Clears the local session (in every tab, with `storage: 'local'`).
+    /// Clears the local session (in every tab, with `storage: 'local'`); then, unless
+    /// `redirect` is false, navigates to the provider's end-session endpoint when it has one.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ redirect?: boolean }")] _options: Option<Object>,
+        #[wasm_bindgen(unchecked_param_type = "{ redirect?: boolean }")] options: Option<Object>,
     ) -> Promise {
-        self.inner.logout();
-        Promise::resolve(&JsValue::UNDEFINED)
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let value: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
+            let f = Fields::new(&value, "logout options", &["redirect"])?;
+            let redirect = match f.raw("redirect") {
+                v if v.is_undefined() => true,
+                v => v.as_bool().ok_or_else(|| AuthError::config("redirect", "must be a boolean"))?,
+            };
+            inner.logout_and_redirect(redirect).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// The claims of the verified ID token, or `null`.
+    #[wasm_bindgen(js_name = getUser, unchecked_return_type = "User | null")]
+    pub fn get_user(&self) -> JsValue {
+        self.inner.user().map_or(JsValue::NULL, |claims| oidc::claims_to_js(&claims))
+    }
+
+    /// The UserInfo claims (OIDC Core §5.3), whose `sub` must be the ID token's.
+    #[wasm_bindgen(js_name = getUserInfo, unchecked_return_type = "Promise<Record<string, unknown>>")]
+    pub fn get_user_info(&self) -> Promise {
+        let inner = self.inner.clone();
+        future_to_promise(async move { Ok(oidc::claims_to_js(&inner.user_info().await?)) })
     }
 
     /// Calls `callback` on `event`: `tokensChanged` (the new `TokenSet`), `loggedOut`,
@@ -328,7 +370,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-const CONFIG_FIELDS: [&str; 15] = [
+const CONFIG_FIELDS: [&str; 18] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -344,6 +386,9 @@ const CONFIG_FIELDS: [&str; 15] = [
     "storage",
     "apiOrigins",
     "expiryMarginSeconds",
+    "jwksUri",
+    "clockSkewSeconds",
+    "postLogoutRedirectUri",
 ];
 
 fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
@@ -367,6 +412,9 @@ fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
         storage: f.string("storage")?,
         api_origins: f.strings("apiOrigins")?,
         expiry_margin_seconds: f.number("expiryMarginSeconds")?,
+        jwks_uri: f.string("jwksUri")?,
+        clock_skew_seconds: f.number("clockSkewSeconds")?,
+        post_logout_redirect_uri: f.string("postLogoutRedirectUri")?,
     })
 }
 

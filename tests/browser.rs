@@ -4,18 +4,80 @@
 #![cfg(target_arch = "wasm32")]
 
 use spa_oauth::api::AuthClient;
-use spa_oauth::browser::{crypto, http, location, storage::Store};
+use spa_oauth::browser::{crypto, http, jws, location, storage::Store};
 use spa_oauth::client::Client;
 use spa_oauth::core::authorize::LoginOptions;
 use spa_oauth::core::config::{RawConfig, StorageKind};
 use spa_oauth::core::form::decode_pairs;
 use spa_oauth::core::json::Json;
+use spa_oauth::core::jwt;
 use spa_oauth::core::pkce;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+// Keys made in the browser for the signature tests: a JWS signed with a fresh key pair, and
+// the public JWK to check it with.
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+const params = {
+  RS256: [{ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
+  PS256: [{ name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
+  ES256: [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
+  ES384: [{ name: 'ECDSA', namedCurve: 'P-384' }, { name: 'ECDSA', hash: 'SHA-384' }],
+};
+const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+export async function signedToken(alg, claimsJson) {
+  const [gen, sign] = params[alg];
+  const pair = await crypto.subtle.generateKey(gen, true, ['sign', 'verify']);
+  const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
+  const input = b64url(new TextEncoder().encode(JSON.stringify({ alg, kid: 'k1' }))) + '.' + b64url(new TextEncoder().encode(claimsJson));
+  const sig = await crypto.subtle.sign(sign, pair.privateKey, new TextEncoder().encode(input));
+  return [input + '.' + b64url(sig), JSON.stringify({ ...jwk, kid: 'k1' })];
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(js_name = signedToken)]
+    fn signed_token(alg: &str, claims_json: &str) -> js_sys::Promise;
+}
+
+/// A fresh (token, public JWK) pair signed with `alg`.
+async fn signed(alg: &str, claims: &str) -> (String, String) {
+    let pair = js_sys::Array::from(&JsFuture::from(signed_token(alg, claims)).await.unwrap());
+    (pair.get(0).as_string().unwrap(), pair.get(1).as_string().unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn webcrypto_verifies_rs_ps_and_es_signatures() {
+    for alg in ["RS256", "PS256", "ES256", "ES384"] {
+        let (token, jwk) = signed(alg, r#"{"sub":"alice"}"#).await;
+        let parsed = jwt::parse(&token).unwrap();
+        jws::verify(&parsed, &jwk).await.unwrap_or_else(|e| panic!("{alg}: {e}"));
+
+        // One flipped bit in the payload, or another key: refused.
+        let (payload_start, _) = token.split_once('.').unwrap();
+        let tampered = format!(
+            "{payload_start}.{}.{}",
+            spa_oauth::core::base64url::encode(br#"{"sub":"mallory"}"#),
+            token.rsplit('.').next().unwrap()
+        );
+        assert_eq!(
+            jws::verify(&jwt::parse(&tampered).unwrap(), &jwk).await.unwrap_err().code,
+            "invalid_id_token",
+            "{alg}"
+        );
+        let (_, other_key) = signed(alg, "{}").await;
+        assert_eq!(jws::verify(&parsed, &other_key).await.unwrap_err().code, "invalid_id_token", "{alg}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_key_of_another_type_is_refused() {
+    let (token, _) = signed("ES256", "{}").await;
+    let (_, rsa_key) = signed("RS256", "{}").await;
+    assert_eq!(jws::verify(&jwt::parse(&token).unwrap(), &rsa_key).await.unwrap_err().code, "invalid_id_token");
+}
 
 #[allow(clippy::option_env_unwrap)] // a run outside scripts/test.sh must fail loudly, not skip
 fn fixture() -> &'static str {
@@ -59,7 +121,7 @@ fn getrandom_draws_fresh_bytes() {
 #[wasm_bindgen_test]
 async fn subtle_crypto_sha256_gives_the_rfc7636_challenge() {
     let digest = crypto::sha256(b"abc").await.unwrap();
-    assert_eq!(pkce::base64url(&digest), "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
+    assert_eq!(spa_oauth::core::base64url::encode(&digest), "ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0");
     let challenge = pkce::challenge(&crypto::sha256(b"dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk").await.unwrap());
     assert_eq!(challenge, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
 }
@@ -109,6 +171,11 @@ fn new_client(storage: &str) -> Client {
     Client::new(config.validate().unwrap()).unwrap()
 }
 
+/// The value of `name` in the query of `url`.
+fn param(url: &str, name: &str) -> String {
+    decode_pairs(url.split_once('?').unwrap().1).unwrap().into_iter().find(|(k, _)| k == name).unwrap().1
+}
+
 fn set_url(url: &str) {
     location::replace(url);
 }
@@ -125,10 +192,9 @@ async fn redeems_a_code_and_stores_the_tokens() {
     client.logout();
     let url = client.authorization_request(LoginOptions::default(), Some(r#"{"to":"/x"}"#.into())).await.unwrap();
     assert!(url.starts_with(&format!("{}/authorize?", fixture())));
-    let params = decode_pairs(url.split_once('?').unwrap().1).unwrap();
-    let state = params.iter().find(|(k, _)| k == "state").unwrap().1.clone();
+    let (state, nonce) = (param(&url, "state"), param(&url, "nonce"));
 
-    set_url(&format!("{}?keep=1&code=fixture-code&state={}", page_url(), state));
+    set_url(&format!("{}?keep=1&code=fixture-code.{nonce}&state={}", page_url(), state));
     assert!(client.is_callback());
     let app_state = client.handle_redirect_callback().await.unwrap();
     assert_eq!(app_state, Some(Some(r#"{"to":"/x"}"#.into())));
@@ -139,7 +205,7 @@ async fn redeems_a_code_and_stores_the_tokens() {
     assert_eq!(client.cached_access_token().and_then(|t| t.as_string()).as_deref(), Some("fixture-access-token"));
 
     // A reload of the callback URL (or the back button) must not redeem again.
-    set_url(&format!("{}?code=fixture-code&state={}", page_url(), state));
+    set_url(&format!("{}?code=fixture-code.{nonce}&state={}", page_url(), state));
     assert_eq!(client.handle_redirect_callback().await.unwrap_err().code, "state_mismatch");
     assert_eq!(current_search(), "");
 
@@ -165,8 +231,7 @@ async fn a_tampered_state_is_refused_before_any_redemption() {
 async fn provider_errors_and_responses_in_the_wrong_part() {
     let client = new_client("memory");
     let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
-    let state =
-        decode_pairs(url.split_once('?').unwrap().1).unwrap().into_iter().find(|(k, _)| k == "state").unwrap().1;
+    let state = param(&url, "state");
 
     set_url(&format!("{}#code=fixture-code&state={state}", page_url()));
     assert!(!client.is_callback());
@@ -272,4 +337,17 @@ async fn a_refused_refresh_token_ends_the_session() {
     assert!(logged_out.get());
     assert!(JsFuture::from(auth.get_access_token()).await.unwrap().is_null(), "logged out now: null");
     assert!(auth.on("nonsense", js_sys::Function::new_no_args("")).is_err());
+}
+
+/// OIDC Core §3.1.3.7: an ID token for another login (wrong nonce) is refused and nothing is
+/// stored, although the token endpoint answered 200.
+#[wasm_bindgen_test]
+async fn an_id_token_with_the_wrong_nonce_stores_nothing() {
+    let client = new_client("memory");
+    let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
+    set_url(&format!("{}?code=fixture-code.not-our-nonce&state={}", page_url(), param(&url, "state")));
+    let err = client.handle_redirect_callback().await.unwrap_err();
+    assert_eq!(err.code, "invalid_id_token");
+    assert!(err.message.contains("nonce"), "{}", err.message);
+    assert!(client.session.tokens().is_none());
 }

@@ -40,6 +40,18 @@ pub async fn get(url: &str) -> Result<HttpResponse> {
     send(request, url).await
 }
 
+/// GETs `url` with `Authorization: Bearer` (RFC 6750 §2.1), for UserInfo.
+pub async fn get_with_bearer(url: &str, token: &str) -> Result<HttpResponse> {
+    let request = Request::get(url)
+        .header("Accept", "application/json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .credentials(RequestCredentials::Omit)
+        .abort_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)))
+        .build()
+        .map_err(|_| network_error(url))?;
+    send(request, url).await
+}
+
 async fn send(request: Request, url: &str) -> Result<HttpResponse> {
     let response = request.send().await.map_err(|_| network_error(url))?;
     let status = response.status();

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod events;
 pub mod fetch;
 pub mod http;
+pub mod jws;
 pub mod location;
 pub mod lock;
 pub mod storage;

@@ -27,9 +27,20 @@ impl Client {
     pub async fn authorization_request(&self, options: LoginOptions, app_state: Option<String>) -> Result<String> {
         let metadata = self.metadata().await?;
         let state = pkce::random_value(&crypto::random_bytes()?);
+        let nonce = match self.config.is_oidc() {
+            true => Some(pkce::random_value(&crypto::random_bytes()?)),
+            false => None,
+        };
         let verifier = pkce::verifier(&crypto::random_bytes()?);
         let challenge = pkce::challenge(&crypto::sha256(verifier.as_bytes()).await?);
-        let url = authorization_url(&self.config, &metadata.authorization_endpoint, &state, &challenge, &options)?;
+        let url = authorization_url(
+            &self.config,
+            &metadata.authorization_endpoint,
+            &state,
+            nonce.as_deref(),
+            &challenge,
+            &options,
+        )?;
         let tx = Transaction {
             state,
             verifier: Secret::new(verifier),
@@ -37,6 +48,7 @@ impl Client {
             app_state,
             created_at_ms: now_ms(),
             policy: options.policy(&self.config).map(str::to_owned),
+            nonce,
         };
         self.tx_store.set(&self.keys.login, &tx.to_json())?;
         Ok(url)
@@ -72,6 +84,9 @@ impl Client {
         let mode = self.config.response_mode;
         let other = if mode == ResponseMode::Query { ResponseMode::Fragment } else { ResponseMode::Query };
         if !self.holds_response(&url, mode) {
+            if self.handle_logout_return(&url)? {
+                return Ok(None);
+            }
             if self.holds_response(&url, other) {
                 clean_url(&url);
                 return Err(AuthError::new(
@@ -107,6 +122,7 @@ impl Client {
         let answer = http::post_form(&self.token_endpoint(&metadata, tx.policy.as_deref()), body).await?;
         let tokens =
             TokenSet { policy: tx.policy.clone(), ..parse_token_response(answer.status, &answer.body, sent_at)? };
+        self.check_login_id_token(&tokens, tx.nonce.as_deref()).await?;
         self.store_tokens(tokens)?;
         Ok(Some(tx.app_state))
     }

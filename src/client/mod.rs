@@ -3,9 +3,11 @@
 //!
 //! - [`login`]: authorization request and redirect callback (RFC 6749 §4.1).
 //! - [`session`]: the tokens, their refresh (§6), logout and cross-tab sync.
+//! - [`oidc`]: ID token verification, user claims, UserInfo, logout at the provider.
 //! - [`resource`]: `auth.fetch`, calls to APIs with the token (RFC 6750).
 
 pub mod login;
+pub mod oidc;
 pub mod resource;
 pub mod session;
 
@@ -15,21 +17,28 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::browser::{http, storage::Store};
+use crate::browser::{http, now_ms, storage::Store};
 use crate::core::b2c::endpoint_for_policy;
 use crate::core::config::{ClientConfig, StorageKind};
 use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::json::Json;
+use crate::core::record::RecordWriter;
 use crate::core::token_set::TokenSet;
 use crate::single_flight::SingleFlight;
 
 use session::Session;
+
+/// How long a discovery document is reused from storage.
+pub const DISCOVERY_TTL_MS: i64 = 60 * 60 * 1000;
 
 /// Storage keys of one client, namespaced by client id and provider so that two clients on one
 /// page never collide.
 struct Keys {
     tokens: String,
     login: String,
+    logout: String,
+    discovery: String,
     refresh_lock: String,
 }
 
@@ -44,6 +53,7 @@ pub struct Client {
     /// The session in memory (storage is read at start and on cross-tab change) and its events.
     pub session: Rc<Session>,
     metadata: RefCell<Option<ProviderMetadata>>,
+    keys_cache: oidc::KeyCache,
     refresh_flight: SingleFlight<Result<String>>,
     storage_listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
 }
@@ -58,6 +68,8 @@ impl Client {
         let keys = Keys {
             tokens: format!("{namespace}:tokens"),
             login: format!("{namespace}:login"),
+            logout: format!("{namespace}:logout"),
+            discovery: format!("{namespace}:discovery"),
             refresh_lock: format!("{namespace}:refresh"),
         };
         let session = Rc::new(Session::default());
@@ -68,6 +80,7 @@ impl Client {
             keys,
             session,
             metadata: RefCell::new(None),
+            keys_cache: oidc::KeyCache::default(),
             refresh_flight: SingleFlight::default(),
             storage_listener: None,
         };
@@ -109,7 +122,9 @@ impl Client {
         listener
     }
 
-    /// The provider's endpoints: from the configuration, or discovery fetched once.
+    /// The provider's endpoints: from the configuration, or discovery (OIDC Discovery §4),
+    /// kept in memory and for [`DISCOVERY_TTL_MS`] in `sessionStorage`, so that the callback
+    /// page after the redirect does not fetch it again. A cached document is checked again.
     async fn metadata(&self) -> Result<ProviderMetadata> {
         if let Some(m) = self.metadata.borrow().as_ref() {
             return Ok(m.clone());
@@ -117,20 +132,36 @@ impl Client {
         let metadata = match &self.config.discovery_url {
             None => ProviderMetadata::from_config(&self.config)
                 .ok_or_else(|| AuthError::config("tokenEndpoint", "is required"))?,
-            Some(url) => {
-                let answer = http::get(url).await?;
-                if answer.status != 200 {
-                    return Err(AuthError::new(
-                        ErrorKind::DiscoveryError,
-                        format!("the discovery document answered HTTP {}", answer.status),
-                    )
-                    .with_status(answer.status));
+            Some(url) => match self.cached_discovery() {
+                Some(m) => m,
+                None => {
+                    let answer = http::get(url).await?;
+                    if answer.status != 200 {
+                        return Err(AuthError::new(
+                            ErrorKind::DiscoveryError,
+                            format!("the discovery document answered HTTP {}", answer.status),
+                        )
+                        .with_status(answer.status));
+                    }
+                    let metadata = ProviderMetadata::from_discovery(&answer.body, &self.config)?;
+                    let record =
+                        RecordWriter::new(1).int("fetchedAt", now_ms()).raw("doc", Some(&answer.body)).finish();
+                    let _ = self.tx_store.set(&self.keys.discovery, &record);
+                    metadata
                 }
-                ProviderMetadata::from_discovery(&answer.body, &self.config)?
-            }
+            },
         };
         *self.metadata.borrow_mut() = Some(metadata.clone());
         Ok(metadata)
+    }
+
+    fn cached_discovery(&self) -> Option<ProviderMetadata> {
+        let record = Json::parse(&self.tx_store.get(&self.keys.discovery).ok()??)?;
+        let age = now_ms() - record.get("fetchedAt")?.as_int_lenient()?;
+        if !(0..DISCOVERY_TTL_MS).contains(&age) {
+            return None;
+        }
+        ProviderMetadata::from_discovery(&record.get("doc")?.to_text(), &self.config).ok()
     }
 }
 

@@ -163,6 +163,7 @@ impl Client {
         let answer = http::post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), body).await;
         match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
             Ok(fresh) => {
+                self.check_refreshed_id_token(&current, &fresh).await?;
                 let token = fresh.access_token.expose().to_owned();
                 self.store_tokens(current.refreshed_by(fresh))?;
                 Ok(token)

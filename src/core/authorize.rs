@@ -33,6 +33,7 @@ pub fn authorization_url(
     config: &ClientConfig,
     endpoint: &str,
     state: &str,
+    nonce: Option<&str>,
     code_challenge: &str,
     options: &LoginOptions,
 ) -> Result<String> {
@@ -53,6 +54,9 @@ pub fn authorization_url(
         ("code_challenge", code_challenge),
         ("code_challenge_method", CHALLENGE_METHOD),
     ];
+    if let Some(n) = nonce {
+        params.push(("nonce", n));
+    }
     if let Some(p) = &options.prompt {
         params.push(("prompt", p));
     }
@@ -98,7 +102,8 @@ mod tests {
     fn carries_every_required_parameter() {
         let opts =
             LoginOptions { prompt: Some("login".into()), login_hint: Some("a@b.c".into()), ..Default::default() };
-        let url = authorization_url(&config("query"), "https://op.example.com/auth", "st", "ch", &opts).unwrap();
+        let url =
+            authorization_url(&config("query"), "https://op.example.com/auth", "st", Some("n0"), "ch", &opts).unwrap();
         assert!(url.starts_with("https://op.example.com/auth?client_id=spa+client&response_type=code&"));
         let p = params(&url);
         for (k, v) in [
@@ -108,6 +113,7 @@ mod tests {
             ("state", "st"),
             ("code_challenge", "ch"),
             ("code_challenge_method", "S256"),
+            ("nonce", "n0"),
             ("prompt", "login"),
             ("login_hint", "a@b.c"),
             ("ui_locales", "fr"),
@@ -118,20 +124,27 @@ mod tests {
 
     #[test]
     fn fragment_is_the_default_mode() {
-        let url =
-            authorization_url(&config("fragment"), "https://op.example.com/auth", "s", "c", &LoginOptions::default())
-                .unwrap();
+        let url = authorization_url(
+            &config("fragment"),
+            "https://op.example.com/auth",
+            "s",
+            None,
+            "c",
+            &LoginOptions::default(),
+        )
+        .unwrap();
         assert_eq!(get(&params(&url), "response_mode"), ["fragment"]);
     }
 
     #[test]
     fn per_login_params_win_and_reserved_ones_are_refused() {
         let opts = LoginOptions { extra_params: vec![("audience".into(), "other".into())], ..Default::default() };
-        let url = authorization_url(&config("query"), "https://op.example.com/auth", "s", "c", &opts).unwrap();
+        let url = authorization_url(&config("query"), "https://op.example.com/auth", "s", None, "c", &opts).unwrap();
         assert_eq!(get(&params(&url), "audience"), ["other"]);
         let opts =
             LoginOptions { extra_params: vec![("code_challenge_method".into(), "plain".into())], ..Default::default() };
-        let err = authorization_url(&config("query"), "https://op.example.com/auth", "s", "c", &opts).unwrap_err();
+        let err =
+            authorization_url(&config("query"), "https://op.example.com/auth", "s", None, "c", &opts).unwrap_err();
         assert!(err.message.starts_with("extraParams"));
     }
 
@@ -139,14 +152,21 @@ mod tests {
     fn keeps_the_endpoints_own_query_and_adds_the_policy_once() {
         let mut c = config("query");
         c.policy = Some("B2C_1A_signin".into());
-        let url =
-            authorization_url(&c, "https://t.b2clogin.com/t/oauth2/v2.0/authorize", "s", "c", &LoginOptions::default())
-                .unwrap();
+        let url = authorization_url(
+            &c,
+            "https://t.b2clogin.com/t/oauth2/v2.0/authorize",
+            "s",
+            None,
+            "c",
+            &LoginOptions::default(),
+        )
+        .unwrap();
         assert_eq!(get(&params(&url), "p"), ["B2C_1A_signin"]);
         let url = authorization_url(
             &c,
             "https://t.b2clogin.com/t/oauth2/v2.0/authorize?p=b2c_1a_signin",
             "s",
+            None,
             "c",
             &LoginOptions::default(),
         )
@@ -159,12 +179,13 @@ mod tests {
         let mut c = config("query");
         c.policy = Some("b2c_1_sign_in".into());
         let opts = LoginOptions { policy: Some("b2c_1_edit_profile".into()), ..Default::default() };
-        let url = authorization_url(&c, "https://h/t/oauth2/v2.0/authorize", "s", "c", &opts).unwrap();
+        let url = authorization_url(&c, "https://h/t/oauth2/v2.0/authorize", "s", None, "c", &opts).unwrap();
         assert_eq!(get(&params(&url), "p"), ["b2c_1_edit_profile"]);
         let url = authorization_url(
             &c,
             "https://t.b2clogin.com/t.onmicrosoft.com/B2C_1_SIGN_IN/oauth2/v2.0/authorize",
             "s",
+            None,
             "c",
             &opts,
         )
@@ -174,7 +195,7 @@ mod tests {
         ));
         assert!(get(&params(&url), "p").is_empty());
         let bad = LoginOptions { policy: Some("b2c 1".into()), ..Default::default() };
-        assert_eq!(authorization_url(&c, "https://h/a", "s", "c", &bad).unwrap_err().code, "invalid_config");
+        assert_eq!(authorization_url(&c, "https://h/a", "s", None, "c", &bad).unwrap_err().code, "invalid_config");
     }
 
     #[test]
@@ -185,7 +206,7 @@ mod tests {
             extra_params: vec![("domain_hint".into(), "facebook.com".into()), ("ui_locales".into(), "es-ES".into())],
             ..Default::default()
         };
-        let url = authorization_url(&config("query"), "https://h/a", "s", "c", &opts).unwrap();
+        let url = authorization_url(&config("query"), "https://h/a", "s", None, "c", &opts).unwrap();
         let p = params(&url);
         assert_eq!(get(&p, "prompt"), ["login"]);
         assert_eq!(get(&p, "login_hint"), ["user@contoso.com"]);

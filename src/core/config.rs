@@ -2,6 +2,7 @@
 //! that every later step can rely on it. Each rejection is `invalid_config` naming the field.
 
 use super::error::{AuthError, Result};
+use super::id_token::DEFAULT_CLOCK_SKEW_S;
 use super::url::HttpUrl;
 
 /// How the authorization response comes back (OAuth 2.0 Multiple Response Type Encoding
@@ -77,6 +78,12 @@ pub struct RawConfig {
     pub api_origins: Option<Vec<String>>,
     /// `expiryMarginSeconds`
     pub expiry_margin_seconds: Option<f64>,
+    /// `jwksUri`
+    pub jwks_uri: Option<String>,
+    /// `clockSkewSeconds`
+    pub clock_skew_seconds: Option<f64>,
+    /// `postLogoutRedirectUri`
+    pub post_logout_redirect_uri: Option<String>,
 }
 
 /// A validated client configuration.
@@ -110,6 +117,20 @@ pub struct ClientConfig {
     pub api_origins: Vec<String>,
     /// An access token is refreshed when it has less than this left (ms).
     pub expiry_margin_ms: i64,
+    /// Explicit JWKS URL (overrides discovery).
+    pub jwks_uri: Option<String>,
+    /// Clock difference tolerated on ID token times (s).
+    pub clock_skew_s: i64,
+    /// Where the provider sends the browser after logout (RP-Initiated Logout 1.0 §3).
+    pub post_logout_redirect_uri: String,
+}
+
+impl ClientConfig {
+    /// Whether logins are OpenID Connect authentication requests (`openid` scope, OIDC Core
+    /// §3.1.2.1): then a nonce is sent and an ID token is required and verified.
+    pub fn is_oidc(&self) -> bool {
+        self.scopes.iter().any(|s| s == "openid")
+    }
 }
 
 /// Default of `expiryMarginSeconds`: a token with less than a minute left is refreshed, so a
@@ -189,6 +210,30 @@ impl RawConfig {
             }
             None => authority,
         };
+        let jwks_uri = optional_endpoint("jwksUri", self.jwks_uri)?;
+        if discovery_url.is_none() && scopes.iter().any(|s| s == "openid") {
+            // Without discovery, ID tokens can only be verified against what the app names.
+            if issuer.is_none() {
+                return Err(AuthError::config(
+                    "issuer",
+                    "is required with the openid scope when endpoints are explicit",
+                ));
+            }
+            if jwks_uri.is_none() {
+                return Err(AuthError::config(
+                    "jwksUri",
+                    "is required with the openid scope when endpoints are explicit",
+                ));
+            }
+        }
+        let clock_skew_s = whole_seconds("clockSkewSeconds", self.clock_skew_seconds, DEFAULT_CLOCK_SKEW_S)?;
+        let post_logout_redirect_uri = match self.post_logout_redirect_uri {
+            Some(u) => {
+                endpoint_url("postLogoutRedirectUri", &u)?;
+                u
+            }
+            None => redirect_uri.clone(),
+        };
 
         if let Some(p) = &self.policy {
             check_policy("policy", p)?;
@@ -219,16 +264,8 @@ impl RawConfig {
             })
             .collect::<Result<Vec<_>>>()?;
 
-        let expiry_margin_ms = match self.expiry_margin_seconds {
-            None => DEFAULT_EXPIRY_MARGIN_S * 1000,
-            Some(s) if (0.0..=86_400.0).contains(&s) && s.fract() == 0.0 => s as i64 * 1000,
-            Some(_) => {
-                return Err(AuthError::config(
-                    "expiryMarginSeconds",
-                    "must be a whole number of seconds from 0 to 86400",
-                ))
-            }
-        };
+        let expiry_margin_ms =
+            whole_seconds("expiryMarginSeconds", self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
 
         Ok(ClientConfig {
             client_id,
@@ -245,6 +282,9 @@ impl RawConfig {
             storage,
             api_origins,
             expiry_margin_ms,
+            jwks_uri,
+            clock_skew_s,
+            post_logout_redirect_uri,
         })
     }
 }
@@ -269,6 +309,15 @@ pub fn check_extra_param(field: &str, key: &str, value: &str) -> Result<()> {
         return Err(AuthError::config(field, &format!("'{key}' is set by the library and cannot be overridden")));
     }
     Ok(())
+}
+
+/// A number of seconds from 0 to a day, whole.
+fn whole_seconds(field: &str, value: Option<f64>, default: i64) -> Result<i64> {
+    match value {
+        None => Ok(default),
+        Some(s) if (0.0..=86_400.0).contains(&s) && s.fract() == 0.0 => Ok(s as i64),
+        Some(_) => Err(AuthError::config(field, "must be a whole number of seconds from 0 to 86400")),
+    }
 }
 
 fn required(field: &str, value: Option<String>) -> Result<String> {
@@ -341,6 +390,9 @@ mod tests {
         assert_eq!(c.discovery_url.as_deref(), Some("http://localhost:4000/.well-known/openid-configuration"));
         assert_eq!(c.issuer.as_deref(), Some("http://localhost:4000"));
         assert_eq!(c.expiry_margin_ms, 60_000);
+        assert_eq!(c.clock_skew_s, 300);
+        assert_eq!(c.post_logout_redirect_uri, "http://localhost:8080/");
+        assert!(c.is_oidc());
     }
 
     #[test]
@@ -374,6 +426,26 @@ mod tests {
             ("apiOrigins", Box::new(|c| c.api_origins = Some(vec!["https://api.example.com/v1".into()]))),
             ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(-1.0))),
             ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(1.5))),
+            ("clockSkewSeconds", Box::new(|c| c.clock_skew_seconds = Some(100_000.0))),
+            ("jwksUri", Box::new(|c| c.jwks_uri = Some("http://keys.example.com/".into()))),
+            ("postLogoutRedirectUri", Box::new(|c| c.post_logout_redirect_uri = Some("bye".into()))),
+            (
+                "issuer",
+                Box::new(|c| {
+                    c.authority = None;
+                    c.authorization_endpoint = Some("https://op.example.com/authorize".into());
+                    c.token_endpoint = Some("https://op.example.com/token".into());
+                }),
+            ),
+            (
+                "jwksUri",
+                Box::new(|c| {
+                    c.authority = None;
+                    c.issuer = Some("https://op.example.com".into());
+                    c.authorization_endpoint = Some("https://op.example.com/authorize".into());
+                    c.token_endpoint = Some("https://op.example.com/token".into());
+                }),
+            ),
         ];
         for (field, break_it) in cases {
             let mut c = base();
@@ -395,6 +467,8 @@ mod tests {
         c.authority = None;
         c.authorization_endpoint = Some("https://op.example.com/authorize?p=B2C_1A_signin".into());
         c.token_endpoint = Some("https://op.example.com/token".into());
+        c.issuer = Some("https://op.example.com".into());
+        c.jwks_uri = Some("https://op.example.com/keys".into());
         c.scopes = Some(vec!["openid".into(), "offline_access".into(), "openid".into()]);
         c.api_origins = Some(vec!["https://API.example.com".into()]);
         let c = c.validate().unwrap();

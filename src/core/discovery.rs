@@ -19,6 +19,10 @@ pub struct ProviderMetadata {
     pub end_session_endpoint: Option<String>,
     /// RFC 9207 §3: the provider sends `iss` in every authorization response.
     pub iss_parameter_supported: bool,
+    /// RFC 7517 key set of the ID token signatures.
+    pub jwks_uri: Option<String>,
+    /// OIDC Core §5.3 UserInfo endpoint.
+    pub userinfo_endpoint: Option<String>,
 }
 
 impl ProviderMetadata {
@@ -30,6 +34,8 @@ impl ProviderMetadata {
             token_endpoint: config.token_endpoint.clone()?,
             end_session_endpoint: config.end_session_endpoint.clone(),
             iss_parameter_supported: false,
+            jwks_uri: config.jwks_uri.clone(),
+            userinfo_endpoint: None,
         })
     }
 
@@ -68,6 +74,8 @@ impl ProviderMetadata {
             token_endpoint: endpoint("token_endpoint", &config.token_endpoint)?
                 .ok_or_else(|| bad("no token_endpoint"))?,
             end_session_endpoint: endpoint("end_session_endpoint", &config.end_session_endpoint)?,
+            jwks_uri: endpoint("jwks_uri", &config.jwks_uri)?,
+            userinfo_endpoint: endpoint("userinfo_endpoint", &None)?,
             iss_parameter_supported: doc
                 .get("authorization_response_iss_parameter_supported")
                 .and_then(Json::as_bool)
@@ -103,6 +111,7 @@ mod tests {
         assert_eq!(m.token_endpoint, "https://op.example.com/token");
         assert_eq!(m.end_session_endpoint.as_deref(), Some("https://op.example.com/logout"));
         assert!(m.iss_parameter_supported);
+        assert_eq!(m.jwks_uri.as_deref(), Some("https://op.example.com/jwks"));
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub enum ErrorKind {
     IssuerMismatch,
     /// The ID token failed a check of OIDC Core §3.1.3.7 (signature, iss, aud, exp, nonce...).
     InvalidIdToken,
+    /// The UserInfo response is unusable or its `sub` is not the ID token's (OIDC Core §5.3.2).
+    InvalidUserinfo,
     /// The login transaction is older than its lifetime.
     TransactionExpired,
     /// The token endpoint answered 2xx with a body that is not a valid token response (§5.1).
@@ -49,6 +51,7 @@ impl ErrorKind {
             ErrorKind::InvalidResponse => "invalid_response",
             ErrorKind::IssuerMismatch => "issuer_mismatch",
             ErrorKind::InvalidIdToken => "invalid_id_token",
+            ErrorKind::InvalidUserinfo => "invalid_userinfo",
             ErrorKind::TransactionExpired => "transaction_expired",
             ErrorKind::InvalidTokenResponse => "invalid_token_response",
             ErrorKind::HttpError => "http_error",

@@ -29,6 +29,8 @@ pub struct Transaction {
     pub created_at_ms: i64,
     /// Azure AD B2C: the policy of this login; its code must be redeemed with the same one.
     pub policy: Option<String>,
+    /// OIDC Core §3.1.2.1 nonce sent with the login; the ID token must carry it.
+    pub nonce: Option<String>,
 }
 
 impl Transaction {
@@ -41,6 +43,7 @@ impl Transaction {
             .int("createdAt", self.created_at_ms)
             .raw("appState", self.app_state.as_deref())
             .opt_string("policy", self.policy.as_deref())
+            .opt_string("nonce", self.nonce.as_deref())
             .finish()
     }
 
@@ -60,6 +63,7 @@ impl Transaction {
             app_state: doc.get("appState").map(Json::to_text),
             created_at_ms: doc.get("createdAt").and_then(Json::as_int_lenient).ok_or_else(bad)?,
             policy: doc.get("policy").and_then(Json::as_str).map(str::to_owned),
+            nonce: doc.get("nonce").and_then(Json::as_str).map(str::to_owned),
         })
     }
 
@@ -83,6 +87,7 @@ mod tests {
             app_state: app_state.map(Into::into),
             created_at_ms: 1_700_000_000_000,
             policy: Some("B2C_1A_signin".into()),
+            nonce: Some("n".into()),
         }
     }
 

@@ -1,0 +1,185 @@
+//! OpenID Connect around the login: ID token verification (OIDC Core §3.1.3.7, §12.2), the
+//! user's claims, UserInfo (§5.3) and RP-Initiated Logout 1.0.
+
+use std::cell::RefCell;
+
+use wasm_bindgen::JsValue;
+
+use super::Client;
+use crate::browser::{crypto, http, jws, location, now_ms};
+use crate::core::b2c::endpoint_for_policy;
+use crate::core::callback::strip_response_params;
+use crate::core::discovery::ProviderMetadata;
+use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::form::decode_pairs;
+use crate::core::id_token::{validate, validate_refreshed, Expected};
+use crate::core::json::Json;
+use crate::core::jwks::{select_key, KeyMatch};
+use crate::core::jwt;
+use crate::core::pkce;
+use crate::core::token_set::TokenSet;
+use crate::core::url::with_query;
+
+/// The provider's key set, fetched when first needed and again once on an unknown `kid`.
+#[derive(Default)]
+pub struct KeyCache(RefCell<Option<String>>);
+
+fn invalid(what: &str) -> AuthError {
+    AuthError::new(ErrorKind::InvalidIdToken, format!("ID token: {what}"))
+}
+
+impl Client {
+    async fn fetch_jwks(&self, metadata: &ProviderMetadata) -> Result<String> {
+        let url = metadata.jwks_uri.as_deref().ok_or_else(|| invalid("the provider publishes no jwks_uri"))?;
+        let answer = http::get(url).await?;
+        if answer.status != 200 {
+            return Err(invalid(&format!("the JWKS answered HTTP {}", answer.status)).with_status(answer.status));
+        }
+        *self.keys_cache.0.borrow_mut() = Some(answer.body.clone());
+        Ok(answer.body)
+    }
+
+    /// Checks an ID token's signature and claims; returns its claims. `nonce` is the login's
+    /// (none on refresh).
+    pub(super) async fn verify_id_token(&self, token: &str, nonce: Option<&str>) -> Result<Json> {
+        let parsed = jwt::parse(token)?;
+        let metadata = self.metadata().await?;
+        let issuer = metadata.issuer.clone().ok_or_else(|| invalid("the issuer is unknown"))?;
+        let cached = self.keys_cache.0.borrow().clone();
+        let mut refetched = cached.is_none();
+        let mut jwks = match cached {
+            Some(j) => j,
+            None => self.fetch_jwks(&metadata).await?,
+        };
+        let key = loop {
+            match select_key(&jwks, parsed.alg, parsed.kid.as_deref())? {
+                KeyMatch::Found(key) => break key,
+                // Keys rotate: one fresh look at the set, no more (a flood of unknown kids must
+                // not turn into a flood of requests).
+                KeyMatch::UnknownKid if !refetched => {
+                    jwks = self.fetch_jwks(&metadata).await?;
+                    refetched = true;
+                }
+                KeyMatch::UnknownKid => return Err(invalid("no key of the provider has the token's kid")),
+            }
+        };
+        jws::verify(&parsed, &key).await?;
+        let expected = Expected {
+            issuer: &issuer,
+            client_id: &self.config.client_id,
+            nonce,
+            now_s: now_ms() / 1000,
+            skew_s: self.config.clock_skew_s,
+        };
+        validate(&parsed.claims, &expected)?;
+        Ok(parsed.claims)
+    }
+
+    /// OIDC Core §3.1.3.3: a login with `openid` must return a valid ID token for its nonce.
+    pub(super) async fn check_login_id_token(&self, tokens: &TokenSet, nonce: Option<&str>) -> Result<()> {
+        if !self.config.is_oidc() {
+            return Ok(());
+        }
+        let id_token = tokens.id_token.as_ref().ok_or_else(|| invalid("the token response has none (scope openid)"))?;
+        self.verify_id_token(id_token.expose(), nonce).await.map(|_| ())
+    }
+
+    /// §12.2: an ID token from a refresh is verified like the first, and must be about the same
+    /// user for the same client from the same issuer.
+    pub(super) async fn check_refreshed_id_token(&self, previous: &TokenSet, fresh: &TokenSet) -> Result<()> {
+        let Some(new_token) = &fresh.id_token else { return Ok(()) };
+        let claims = self.verify_id_token(new_token.expose(), None).await?;
+        match &previous.id_token {
+            Some(old) => validate_refreshed(&jwt::parse(old.expose())?.claims, &claims),
+            None => Ok(()),
+        }
+    }
+
+    /// The claims of the session's ID token (verified when it was stored).
+    pub fn user(&self) -> Option<String> {
+        let tokens = self.session.tokens()?;
+        let token = tokens.id_token?;
+        jwt::parse(token.expose()).ok().map(|jws| jws.claims.to_text())
+    }
+
+    /// OIDC Core §5.3: the UserInfo claims, whose `sub` must be the ID token's (§5.3.2).
+    pub async fn user_info(&self) -> Result<String> {
+        let bad = |what: &str| AuthError::new(ErrorKind::InvalidUserinfo, format!("userinfo: {what}"));
+        let metadata = self.metadata().await?;
+        let endpoint =
+            metadata.userinfo_endpoint.clone().ok_or_else(|| bad("the provider has no userinfo_endpoint"))?;
+        let token = self
+            .access_token()
+            .await?
+            .ok_or_else(|| AuthError::new(ErrorKind::LoginRequired, "getUserInfo needs a session"))?;
+        let answer = http::get_with_bearer(&endpoint, &token).await?;
+        if answer.status != 200 {
+            return Err(bad(&format!("HTTP {}", answer.status)).with_status(answer.status));
+        }
+        let claims =
+            Json::parse(&answer.body).ok_or_else(|| bad("not JSON (signed or encrypted UserInfo is not supported)"))?;
+        let id_sub = self
+            .user()
+            .and_then(|u| Json::parse(&u))
+            .and_then(|c| c.get("sub").and_then(Json::as_str).map(str::to_owned));
+        match (claims.get("sub").and_then(Json::as_str), id_sub) {
+            (Some(sub), Some(expected)) if sub == expected => Ok(claims.to_text()),
+            (Some(_), None) => Err(bad("there is no ID token to match its sub against")),
+            _ => Err(bad("sub is not the ID token's")),
+        }
+    }
+
+    /// RP-Initiated Logout 1.0 §2: clears the local session, then, when the provider has an
+    /// end-session endpoint and `redirect` holds, sends the browser there with
+    /// `id_token_hint`, `post_logout_redirect_uri`, `client_id` and a `state` checked on return.
+    pub async fn logout_and_redirect(&self, redirect: bool) -> Result<()> {
+        let id_token = self.session.tokens().and_then(|t| t.id_token);
+        let policy = self.session.tokens().and_then(|t| t.policy);
+        self.logout();
+        if !redirect {
+            return Ok(());
+        }
+        let metadata = self.metadata().await?;
+        let Some(endpoint) = metadata.end_session_endpoint.as_deref() else { return Ok(()) };
+        let state = pkce::random_value(&crypto::random_bytes()?);
+        self.tx_store.set(&self.keys.logout, &state)?;
+        let endpoint = endpoint_for_policy(
+            endpoint,
+            self.config.policy.as_deref(),
+            policy.as_deref().or(self.config.policy.as_deref()),
+        );
+        let mut params = vec![
+            ("client_id", self.config.client_id.as_str()),
+            ("post_logout_redirect_uri", self.config.post_logout_redirect_uri.as_str()),
+            ("state", state.as_str()),
+        ];
+        if let Some(hint) = &id_token {
+            params.push(("id_token_hint", hint.expose()));
+        }
+        location::navigate(&with_query(&endpoint, params))
+    }
+
+    /// The return from the end-session endpoint: `state` alone in the query, matching the
+    /// pending logout. Cleans the URL; a `state` that does not match is `state_mismatch`.
+    pub(super) fn handle_logout_return(&self, url: &location::CurrentUrl) -> Result<bool> {
+        let Some(pending) = self.tx_store.get(&self.keys.logout)? else { return Ok(false) };
+        let query = url.search.strip_prefix('?').unwrap_or(&url.search);
+        let pairs = decode_pairs(query).unwrap_or_default();
+        let Some((_, state)) = pairs.iter().find(|(k, _)| k == "state") else { return Ok(false) };
+        self.tx_store.remove(&self.keys.logout);
+        let rest = strip_response_params(query);
+        let clean =
+            if rest.is_empty() { url.origin_and_path.clone() } else { format!("{}?{rest}", url.origin_and_path) };
+        location::replace(&(clean + &url.hash));
+        if *state == pending {
+            Ok(true)
+        } else {
+            Err(AuthError::new(ErrorKind::StateMismatch, "the logout response's state does not match the logout"))
+        }
+    }
+}
+
+/// JSON text of claims to a JS object.
+pub fn claims_to_js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap_or(JsValue::NULL)
+}
