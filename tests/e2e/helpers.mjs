@@ -1,0 +1,176 @@
+// Shared e2e plumbing: servers on ephemeral ports, the browser, the OP's login pages and the
+// demo page's observable state. Never returns or prints token values, codes or verifiers.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { chromium } from 'playwright-core';
+
+import { startOP } from '../support/op.mjs';
+import { startStatic } from '../support/static.mjs';
+
+export const TEST_TIMEOUT = 30_000;
+const STEP_TIMEOUT = 10_000;
+
+/** The OAuth response parameters that must never stay in the page URL. */
+export const CALLBACK_PARAMS = ['code', 'state', 'iss', 'error', 'error_description', 'session_state'];
+
+const PKG_ENTRY = fileURLToPath(new URL('../../pkg/spa_oauth.js', import.meta.url));
+
+/** Fails fast, with the fix, when the wasm package has not been built. */
+export function assertPkgBuilt() {
+  assert.ok(existsSync(PKG_ENTRY), `${PKG_ENTRY} is missing: build the wasm package (wasm-pack --target web) first`);
+}
+
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+    ],
+  });
+}
+
+/**
+ * Starts the page server and an OP whose only redirect URI is the page's root.
+ * @returns {Promise<{ web, op, close(): Promise<void> }>}
+ */
+export async function startServers({ accessTokenTtl } = {}) {
+  const web = await startStatic();
+  const op = await startOP({ redirectUris: [`${web.origin}/`], accessTokenTtl });
+  return { web, op, close: () => Promise.all([web.close(), op.close()]).then(() => {}) };
+}
+
+/** A fresh context (empty storage and cookies) and page; uncaught page errors are collected. */
+export async function newPage(browser) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.setDefaultTimeout(STEP_TIMEOUT);
+  page.pageErrors = [];
+  page.on('pageerror', (err) => page.pageErrors.push(err.message));
+  return page;
+}
+
+export const isInteraction = (op) => (url) => url.origin === op.issuer && url.pathname.startsWith('/interaction/');
+
+/**
+ * On the OP's dev login page: sign in with any name, then consent. `beforeConsent` runs on
+ * the consent page, right before the step that redirects back to the client.
+ */
+export async function signInAtOP(page, op, { login = 'alice', password = 'any-password', beforeConsent } = {}) {
+  await page.waitForURL(isInteraction(op));
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByRole('button', { name: 'Sign-in' }).click();
+  const consent = page.getByRole('button', { name: 'Continue' });
+  await consent.waitFor();
+  await beforeConsent?.();
+  await consent.click();
+}
+
+/** On the OP's dev login page: the cancel link, which answers error=access_denied. */
+export async function cancelAtOP(page, op) {
+  await page.waitForURL(isInteraction(op));
+  await page.getByRole('link', { name: 'Cancel' }).click();
+}
+
+// ---- the demo page ------------------------------------------------------------------------
+
+/** Opens the demo pointed at this OP in `mode`, and waits until it is ready and logged out. */
+export async function openDemo(page, { web, op }, { mode = 'fragment' } = {}) {
+  const url = new URL('/', web.origin);
+  url.searchParams.set('op', op.issuer);
+  url.searchParams.set('mode', mode);
+  await page.goto(url.href);
+  await waitForStatus(page, 'logged-out');
+}
+
+export async function readStatus(page) {
+  return page.evaluate(() => ({
+    status: document.querySelector('#status')?.dataset.status ?? null,
+    error: document.querySelector('#error')?.dataset.code ?? null,
+    message: document.querySelector('#error')?.textContent.trim() ?? '',
+  }));
+}
+
+/**
+ * Starts watching where the OP's response arrives at the page. Returns a function that gives
+ * 'query', 'fragment' or null (no response seen yet).
+ */
+export function watchResponseDelivery(page, { web }) {
+  let delivery = null;
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    const url = new URL(frame.url());
+    if (url.origin !== web.origin) return;
+    const has = (params) => params.has('code') || params.has('error');
+    if (has(url.searchParams)) delivery = 'query';
+    else if (has(new URLSearchParams(url.hash.slice(1)))) delivery = 'fragment';
+  });
+  return () => delivery;
+}
+
+/** Clicks the demo's login button and follows the OP's dev login page to its consent step. */
+export async function loginThroughDemo(page, { op }, options) {
+  await page.locator('#login').click();
+  await signInAtOP(page, op, options);
+}
+
+/** Waits for `#status` to read `expected`; on timeout, fails with what the page shows instead. */
+export async function waitForStatus(page, expected, timeout = STEP_TIMEOUT) {
+  try {
+    await page.locator(`#status[data-status="${expected}"]`).waitFor({ timeout });
+  } catch {
+    const seen = await readStatus(page).catch(() => null);
+    assert.fail(`#status never became "${expected}" (url ${redactedUrl(page.url())}): `
+      + `${JSON.stringify(seen)}; page errors: ${JSON.stringify(page.pageErrors ?? [])}`);
+  }
+}
+
+/** What the page's AuthClient holds, as shapes and times only (no token values). */
+export function readAuth(page) {
+  return page.evaluate(() => {
+    const { auth } = window.demo;
+    const tokens = auth.getTokens();
+    const present = (value) => typeof value === 'string' && value.length > 0;
+    return {
+      authenticated: auth.isAuthenticated(),
+      tokens: tokens && {
+        accessToken: present(tokens.accessToken),
+        refreshToken: present(tokens.refreshToken),
+        idToken: present(tokens.idToken),
+        expiresAt: Number(tokens.expiresAt),
+        tokenType: tokens.tokenType,
+      },
+      now: Date.now(),
+    };
+  });
+}
+
+/** Names (never values) of the page's Web Storage entries. */
+export function storageKeys(page) {
+  return page.evaluate(() => ({
+    session: Object.keys(sessionStorage),
+    local: Object.keys(localStorage),
+  }));
+}
+
+/** The OAuth response parameters present in the URL's query or fragment. */
+export function callbackParamsIn(href) {
+  const url = new URL(href);
+  const fragment = new URLSearchParams(url.hash.slice(1));
+  return CALLBACK_PARAMS.filter((name) => url.searchParams.has(name) || fragment.has(name));
+}
+
+/** A URL fit for an error message: response parameter values replaced. */
+export function redactedUrl(href) {
+  const url = new URL(href);
+  const redact = (params) => {
+    for (const name of CALLBACK_PARAMS) if (params.has(name)) params.set(name, 'redacted');
+    return params;
+  };
+  url.search = redact(url.searchParams).toString();
+  if (url.hash) url.hash = redact(new URLSearchParams(url.hash.slice(1))).toString();
+  return url.href;
+}

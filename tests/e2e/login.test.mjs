@@ -1,0 +1,90 @@
+// The demo page against a real OP: successful logins, reload, logout.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import {
+  TEST_TIMEOUT, assertPkgBuilt, callbackParamsIn, launchBrowser, loginThroughDemo, newPage, openDemo,
+  readAuth, startServers, waitForStatus, watchResponseDelivery,
+} from './helpers.mjs';
+
+async function assertLoggedIn(page) {
+  const { authenticated, tokens, now } = await readAuth(page);
+  assert.equal(authenticated, true, 'isAuthenticated()');
+  assert.ok(tokens, 'getTokens() returned null');
+  assert.equal(tokens.accessToken, true, 'accessToken');
+  assert.equal(tokens.idToken, true, 'idToken');
+  assert.equal(tokens.refreshToken, true, 'refreshToken');
+  assert.ok(tokens.expiresAt > now, `expiresAt ${tokens.expiresAt} is not in the future (now ${now})`);
+  assert.ok(tokens.expiresAt < now + 3700 * 1000, `expiresAt ${tokens.expiresAt} is not in ms since the epoch`);
+  assert.deepEqual(callbackParamsIn(page.url()), [], 'response parameters left in the URL');
+}
+
+describe('demo page: login', { timeout: 5 * TEST_TIMEOUT }, () => {
+  let servers;
+  let browser;
+
+  before(async () => {
+    assertPkgBuilt();
+    servers = await startServers();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await servers?.close();
+  });
+
+  for (const mode of ['fragment', 'query']) {
+    it(`logs in with response mode "${mode}" and redeems the code once`, { timeout: TEST_TIMEOUT }, async () => {
+      const page = await newPage(browser);
+      try {
+        await openDemo(page, servers, { mode });
+        const delivery = watchResponseDelivery(page, servers);
+        const posts = servers.op.tokenRequests();
+
+        await loginThroughDemo(page, servers);
+        await waitForStatus(page, 'logged-in');
+
+        assert.equal(delivery(), mode, 'where the OP put the response');
+        await assertLoggedIn(page);
+        assert.equal(servers.op.tokenRequests() - posts, 1, 'token requests');
+        assert.match(await page.locator('#id-claims').textContent(), /"sub": "alice"/);
+        assert.deepEqual(page.pageErrors, []);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+
+  it('stays logged in across a reload without redeeming again; logout clears', { timeout: TEST_TIMEOUT }, async () => {
+    const page = await newPage(browser);
+    try {
+      await openDemo(page, servers);
+      const posts = servers.op.tokenRequests();
+      await loginThroughDemo(page, servers);
+      await waitForStatus(page, 'logged-in');
+
+      await page.reload();
+      await waitForStatus(page, 'logged-in');
+      await assertLoggedIn(page);
+      assert.equal(servers.op.tokenRequests() - posts, 1, 'token requests after reload');
+
+      await page.locator('#get-token').click();
+      await page.locator('#get-token-result[data-result="token"]').waitFor();
+      assert.equal(servers.op.tokenRequests() - posts, 1, 'a fresh token needs no request');
+
+      await page.locator('#logout').click();
+      await waitForStatus(page, 'logged-out');
+      const { authenticated, tokens } = await readAuth(page);
+      assert.equal(authenticated, false);
+      assert.equal(tokens, null);
+
+      await page.reload();
+      await waitForStatus(page, 'logged-out');
+      assert.equal((await readAuth(page)).tokens, null, 'tokens came back after reload');
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -1,0 +1,135 @@
+// spa-oauth demo: wires an AuthClient (the wasm package) to the page.
+import {
+  applyUrlOverrides, clearSettings, effectiveConfig, loadSettings, saveSettings,
+} from './settings.js';
+import * as view from './view.js';
+
+// ---- Configuration ----------------------------------------------------------------------
+// Defaults: the local OP started by `npm run demo` (scripts/serve-demo.mjs). Override them
+// in the Settings form (kept in localStorage) or once via ?op=<issuer>&mode=query.
+const DEFAULT_CONFIG = {
+  authority: 'http://localhost:4000',
+  clientId: 'spa-demo',
+  redirectUri: `${location.origin}/`,
+  scopes: ['openid', 'profile', 'email', 'offline_access'],
+};
+const WASM_MODULE = '/pkg/spa_oauth.js';
+// -----------------------------------------------------------------------------------------
+
+// "logged-in" means there is a session (a token set), even when its access token is about to
+// expire: getAccessToken() then refreshes it. isAuthenticated() is shown next to the tokens.
+function render(auth) {
+  const tokens = auth.getTokens();
+  view.setStatus(tokens ? 'logged-in' : 'logged-out');
+  view.renderButtons({ loggedIn: Boolean(tokens) });
+  view.renderTokens(tokens, { isAuthenticated: () => auth.isAuthenticated() });
+}
+
+function fail(err) {
+  view.showError(err);
+  view.setStatus('error');
+}
+
+/** Runs one user action: clears the last error, renders the outcome, shows any failure. */
+async function perform(auth, action) {
+  view.clearError();
+  view.setBusy(true);
+  let failure = null;
+  try {
+    await action();
+  } catch (err) {
+    failure = err;
+  }
+  try {
+    render(auth);
+  } catch (err) {
+    failure ??= err;
+  }
+  if (failure) fail(failure);
+}
+
+function wireActions(auth) {
+  document.querySelector('#login').addEventListener('click', async () => {
+    view.clearError();
+    view.setBusy(true);
+    view.setStatus('redirecting');
+    try {
+      await auth.loginRedirect({ appState: { returnTo: location.pathname } });
+    } catch (err) {
+      render(auth);
+      fail(err);
+    }
+  });
+
+  document.querySelector('#get-token').addEventListener('click', () => perform(auth, async () => {
+    try {
+      const token = await auth.getAccessToken();
+      view.renderGetTokenResult(token ? 'token' : 'none', token);
+    } catch (err) {
+      view.renderGetTokenResult('error');
+      throw err;
+    }
+  }));
+
+  document.querySelector('#logout').addEventListener('click', () => perform(auth, async () => {
+    await auth.logout({ redirect: false });
+    view.renderGetTokenResult('none');
+    view.renderAppState(null);
+  }));
+}
+
+function wireSettings() {
+  document.querySelector('#settings').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const form = event.currentTarget;
+    try {
+      const text = form.elements.provider.value.trim();
+      saveSettings({ responseMode: form.elements.responseMode.value, provider: text ? JSON.parse(text) : {} });
+    } catch (err) {
+      view.showSettingsError(`Not saved: ${err.message}`);
+      return;
+    }
+    location.reload();
+  });
+
+  document.querySelector('#reset').addEventListener('click', () => {
+    clearSettings();
+    location.reload();
+  });
+}
+
+async function loadAuthClient() {
+  const wasm = await import(WASM_MODULE);
+  await wasm.default();
+  return wasm.AuthClient;
+}
+
+async function main() {
+  const problems = applyUrlOverrides();
+  const settings = loadSettings();
+  const config = effectiveConfig(DEFAULT_CONFIG, settings);
+  view.renderSettings(settings, config);
+  view.showSettingsError(problems.join('; ') || null);
+  wireSettings();
+  view.setBusy(true);
+
+  let auth;
+  try {
+    const AuthClient = await loadAuthClient();
+    auth = new AuthClient(config);
+  } catch (err) {
+    fail(err?.name === 'AuthError' ? err : { code: 'unavailable', message: `Could not start the client: ${err?.message ?? err}` });
+    return;
+  }
+  // For the e2e tests and for poking around in the console.
+  window.demo = { auth, config };
+  wireActions(auth);
+
+  const isCallback = auth.isCallback();
+  if (isCallback) view.setStatus('handling-callback');
+  await perform(auth, async () => {
+    if (isCallback) view.renderAppState((await auth.handleRedirectCallback())?.appState);
+  });
+}
+
+main();
