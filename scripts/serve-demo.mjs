@@ -40,11 +40,10 @@ async function main() {
   const op = await startOP({ port: opPort, redirectUris: [`${web.origin}/`], accessTokenTtl });
 
   // The page defaults to http://localhost:4000; tell it otherwise when the OP moved.
-  const page = new URL('/', web.origin);
-  if (op.issuer !== 'http://localhost:4000') page.searchParams.set('op', op.issuer);
+  const page = op.issuer === 'http://localhost:4000' ? `${web.origin}/` : `${web.origin}/?op=${op.issuer}`;
 
   console.log(`OpenID Provider  ${op.issuer}  (client_id spa-demo; any login and password)`);
-  console.log(`Demo page        ${page.href}`);
+  console.log(`Demo page        ${page}`);
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;

@@ -17,7 +17,7 @@ const WASM_MODULE = '/pkg/spa_oauth.js';
 // -----------------------------------------------------------------------------------------
 
 // "logged-in" means there is a session (a token set), even when its access token is about to
-// expire: getAccessToken() then refreshes it. isAuthenticated() is shown next to the tokens.
+// expire: getAccessToken() is the one to renew it. isAuthenticated() is shown with the tokens.
 function render(auth) {
   const tokens = auth.getTokens();
   view.setStatus(tokens ? 'logged-in' : 'logged-out');
@@ -73,7 +73,7 @@ function wireActions(auth) {
 
   document.querySelector('#logout').addEventListener('click', () => perform(auth, async () => {
     await auth.logout({ redirect: false });
-    view.renderGetTokenResult('none');
+    view.renderGetTokenResult(null);
     view.renderAppState(null);
   }));
 }
@@ -98,10 +98,16 @@ function wireSettings() {
   });
 }
 
-async function loadAuthClient() {
-  const wasm = await import(WASM_MODULE);
-  await wasm.default();
-  return wasm.AuthClient;
+/** Loads the wasm package and creates the client; any failure becomes an AuthError-like value. */
+async function createClient(config) {
+  let wasm;
+  try {
+    wasm = await import(WASM_MODULE);
+    await wasm.default();
+  } catch (err) {
+    throw { code: 'unavailable', message: `Could not load ${WASM_MODULE}: ${err?.message ?? err}` };
+  }
+  return new wasm.AuthClient(config);
 }
 
 async function main() {
@@ -115,10 +121,9 @@ async function main() {
 
   let auth;
   try {
-    const AuthClient = await loadAuthClient();
-    auth = new AuthClient(config);
+    auth = await createClient(config);
   } catch (err) {
-    fail(err?.name === 'AuthError' ? err : { code: 'unavailable', message: `Could not start the client: ${err?.message ?? err}` });
+    fail(err);
     return;
   }
   // For the e2e tests and for poking around in the console.

@@ -82,13 +82,18 @@ export function renderTokens(tokens, { isAuthenticated }) {
   $('#access-claims').textContent = claimsText(tokens?.accessToken);
 }
 
-/** The outcome of the "Get access token" button. */
+/** The outcome of the "Get access token" button: 'token', 'none', 'error', or null to clear. */
 export function renderGetTokenResult(outcome, token) {
   const el = $('#get-token-result');
+  if (outcome === null) {
+    delete el.dataset.result;
+    el.textContent = '';
+    return;
+  }
   el.dataset.result = outcome;
   el.textContent = {
     token: `getAccessToken() returned a token: ${truncateToken(token)}`,
-    none: 'getAccessToken() returned null: not logged in, or the token expired and could not be refreshed.',
+    none: 'getAccessToken() returned null: not logged in, or the token expired and could not be renewed.',
     error: 'getAccessToken() failed: see the error above.',
   }[outcome];
 }

@@ -52,7 +52,7 @@ export async function newPage(browser) {
   return page;
 }
 
-export const isInteraction = (op) => (url) => url.origin === op.issuer && url.pathname.startsWith('/interaction/');
+const isInteraction = (op) => (url) => url.origin === op.issuer && url.pathname.startsWith('/interaction/');
 
 /**
  * On the OP's dev login page: sign in with any name, then consent. `beforeConsent` runs on

@@ -25,10 +25,7 @@ describe('demo page: refresh', { timeout: 2 * TEST_TIMEOUT }, () => {
     await servers?.close();
   });
 
-  it('refreshes an expired access token with one token request', {
-    timeout: TEST_TIMEOUT,
-    todo: 'AuthClient.getAccessToken() does not use the refresh token yet',
-  }, async () => {
+  it('refreshes an expired access token with one token request', { timeout: TEST_TIMEOUT }, async () => {
     const page = await newPage(browser);
     try {
       await openDemo(page, servers);
