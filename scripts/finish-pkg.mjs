@@ -1,7 +1,10 @@
-// wasm-bindgen cannot re-export a JS class it imports, so this adds the package's `AuthError`
-// export (the class lives in js/auth-error.js, copied by wasm-bindgen into pkg/snippets/) to the
-// generated module and its typings. Idempotent.
-import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
+// Finishes wasm-pack's pkg/ into the publishable npm package. Idempotent.
+// 1. wasm-bindgen cannot re-export a JS class it imports, so this adds the package's `AuthError`
+//    export (the class lives in js/auth-error.js, copied by wasm-bindgen into pkg/snippets/) to
+//    the generated module and its typings.
+// 2. package.json gets `exports` (the module, its types, and the .wasm for bundlers that want
+//    to fetch it themselves), `sideEffects: false` (nothing runs at import), the licence file.
+import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const pkg = process.argv[2] ?? 'pkg';
@@ -32,3 +35,18 @@ export class AuthError extends Error {
   readonly b2cCode?: string;
 }`,
 );
+
+const manifestPath = join(pkg, 'package.json');
+const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+Object.assign(manifest, {
+  exports: {
+    '.': { types: './spa_oauth.d.ts', default: './spa_oauth.js' },
+    './spa_oauth_bg.wasm': './spa_oauth_bg.wasm',
+    './package.json': './package.json',
+  },
+  sideEffects: false,
+  license: 'MIT',
+});
+manifest.files = [...new Set([...(manifest.files ?? []), 'README.md', 'LICENSE'])];
+copyFileSync('LICENSE', join(pkg, 'LICENSE'));
+writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
