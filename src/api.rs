@@ -73,6 +73,8 @@ export interface AuthClientConfig {
   clockSkewSeconds?: number;
   /** Where the provider returns after logout. Default: `redirectUri`. */
   postLogoutRedirectUri?: string;
+  /** Trace each step on the console (never a secret). Default `'off'`. */
+  logLevel?: 'off' | 'info' | 'debug';
 }
 
 /** Claims of the verified ID token (OIDC Core §2, §5.1). */
@@ -370,7 +372,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-const CONFIG_FIELDS: [&str; 18] = [
+const CONFIG_FIELDS: [&str; 19] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -389,6 +391,7 @@ const CONFIG_FIELDS: [&str; 18] = [
     "jwksUri",
     "clockSkewSeconds",
     "postLogoutRedirectUri",
+    "logLevel",
 ];
 
 fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
@@ -415,6 +418,7 @@ fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
         jwks_uri: f.string("jwksUri")?,
         clock_skew_seconds: f.number("clockSkewSeconds")?,
         post_logout_redirect_uri: f.string("postLogoutRedirectUri")?,
+        log_level: f.string("logLevel")?,
     })
 }
 

@@ -28,6 +28,16 @@ const params = {
   ES384: [{ name: 'ECDSA', namedCurve: 'P-384' }, { name: 'ECDSA', hash: 'SHA-384' }],
 };
 const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const saved = {};
+export function captureConsole() {
+  const lines = [];
+  for (const m of ['log', 'info', 'debug', 'warn', 'error']) {
+    saved[m] = console[m];
+    console[m] = (...args) => { lines.push(args.map(String).join(' ')); };
+  }
+  return lines;
+}
+export function restoreConsole() { Object.assign(console, saved); }
 export async function signedToken(alg, claimsJson) {
   const [gen, sign] = params[alg];
   const pair = await crypto.subtle.generateKey(gen, true, ['sign', 'verify']);
@@ -40,6 +50,10 @@ export async function signedToken(alg, claimsJson) {
 extern "C" {
     #[wasm_bindgen(js_name = signedToken)]
     fn signed_token(alg: &str, claims_json: &str) -> js_sys::Promise;
+    #[wasm_bindgen(js_name = captureConsole)]
+    fn capture_console() -> js_sys::Array;
+    #[wasm_bindgen(js_name = restoreConsole)]
+    fn restore_console();
 }
 
 /// A fresh (token, public JWK) pair signed with `alg`.
@@ -350,4 +364,51 @@ async fn an_id_token_with_the_wrong_nonce_stores_nothing() {
     assert_eq!(err.code, "invalid_id_token");
     assert!(err.message.contains("nonce"), "{}", err.message);
     assert!(client.session.tokens().is_none());
+}
+
+/// The debug log traces every step of a login and a refresh, and never prints a secret.
+#[wasm_bindgen_test]
+async fn the_debug_log_traces_steps_without_secrets() {
+    let config = RawConfig {
+        client_id: Some("logged".into()),
+        redirect_uri: Some(page_url()),
+        response_mode: Some("query".into()),
+        authority: Some(fixture().into()),
+        scopes: Some(vec!["openid".into(), "offline_access".into()]),
+        storage: Some("memory".into()),
+        log_level: Some("debug".into()),
+        ..RawConfig::default()
+    };
+    let client = Client::new(config.validate().unwrap()).unwrap();
+    let lines = capture_console();
+    let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
+    let (state, nonce) = (param(&url, "state"), param(&url, "nonce"));
+    set_url(&format!("{}?code=fixture-code.{nonce}&state={state}", page_url()));
+    client.handle_redirect_callback().await.unwrap();
+    let tokens = client.session.tokens().unwrap();
+    client.refresh().await.unwrap();
+    let refreshed = client.session.tokens().unwrap();
+    client.logout();
+    restore_console();
+
+    let log: Vec<String> = lines.iter().map(|l| l.as_string().unwrap()).collect();
+    let text = log.join("\n");
+    for step in
+        ["callback: redeeming the code", "callback: logged in", "refresh: done", "logout: local session cleared"]
+    {
+        assert!(text.contains(step), "missing step {step:?} in:\n{text}");
+    }
+    let secrets = [
+        state,
+        nonce,
+        "fixture-code".to_owned(),
+        tokens.access_token.expose().to_owned(),
+        tokens.refresh_token.unwrap().expose().to_owned(),
+        tokens.id_token.unwrap().expose().to_owned(),
+        refreshed.access_token.expose().to_owned(),
+        refreshed.refresh_token.unwrap().expose().to_owned(),
+    ];
+    for secret in secrets {
+        assert!(!text.contains(&secret), "a secret reached the console:\n{text}");
+    }
 }

@@ -9,6 +9,7 @@ pub mod http;
 pub mod jws;
 pub mod location;
 pub mod lock;
+pub mod log;
 pub mod storage;
 
 /// Milliseconds since the epoch, like `Date.now()`.

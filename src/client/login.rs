@@ -1,7 +1,9 @@
 //! The login: authorization request (RFC 6749 §4.1.1, RFC 7636 §4.3) and the redirect
 //! callback (§4.1.2, RFC 9207), up to the code's redemption (§4.1.3).
 
+use super::session::lifetime_line;
 use super::Client;
+use crate::browser::log::public_part;
 use crate::browser::{crypto, http, location, now_ms};
 use crate::core::authorize::{authorization_url, LoginOptions};
 use crate::core::callback::{looks_like_response, parse_response, response_part, strip_response_params, Outcome};
@@ -19,6 +21,7 @@ impl Client {
     /// RFC 6749 §4.1.1: remembers a fresh transaction and sends the browser to the provider.
     pub async fn login_redirect(&self, options: LoginOptions, app_state: Option<String>) -> Result<()> {
         let url = self.authorization_request(options, app_state).await?;
+        self.log.info(|| format!("login: redirecting to {}", public_part(&url)));
         location::navigate(&url)
     }
 
@@ -101,6 +104,7 @@ impl Client {
             return Ok(None);
         }
         clean_url(&url);
+        self.log.info(|| format!("callback: authorization response in the {}; URL cleaned", mode.part_name()));
         let response = parse_response(response_part(mode, &url.search, &url.hash))?;
 
         let tx = self.take_transaction(&response.state)?;
@@ -113,16 +117,28 @@ impl Client {
         let metadata = self.metadata().await?;
         check_issuer(&metadata, response.iss.as_deref())?;
         let code = match response.outcome {
-            Outcome::Error(e) => return Err(e),
+            Outcome::Error(e) => {
+                self.log.info(|| format!("callback: the provider answered {}", e.code));
+                return Err(e);
+            }
             Outcome::Code(code) => code,
         };
+        self.log.debug(|| {
+            format!("callback: state matches the login started {} s ago", (now_ms() - tx.created_at_ms) / 1000)
+        });
 
         let body = authorization_code_body(&self.config.client_id, &code, &tx.redirect_uri, &tx.verifier);
         let sent_at = now_ms();
-        let answer = http::post_form(&self.token_endpoint(&metadata, tx.policy.as_deref()), body).await?;
+        let token_endpoint = self.token_endpoint(&metadata, tx.policy.as_deref());
+        self.log.info(|| format!("callback: redeeming the code at {}", public_part(&token_endpoint)));
+        let answer = http::post_form(&token_endpoint, body).await?;
+        self.log.debug(|| {
+            format!("callback: token endpoint answered HTTP {} after {} ms", answer.status, now_ms() - sent_at)
+        });
         let tokens =
             TokenSet { policy: tx.policy.clone(), ..parse_token_response(answer.status, &answer.body, sent_at)? };
         self.check_login_id_token(&tokens, tx.nonce.as_deref()).await?;
+        self.log.info(|| lifetime_line("callback: logged in", &tokens));
         self.store_tokens(tokens)?;
         Ok(Some(tx.app_state))
     }

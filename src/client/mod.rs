@@ -17,6 +17,7 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::browser::log::{public_part, Logger};
 use crate::browser::{http, now_ms, storage::Store};
 use crate::core::b2c::endpoint_for_policy;
 use crate::core::config::{ClientConfig, StorageKind};
@@ -56,6 +57,7 @@ pub struct Client {
     keys_cache: oidc::KeyCache,
     refresh_flight: SingleFlight<Result<String>>,
     storage_listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
+    log: Logger,
 }
 
 impl Client {
@@ -73,6 +75,7 @@ impl Client {
             refresh_lock: format!("{namespace}:refresh"),
         };
         let session = Rc::new(Session::default());
+        let config_log_level = config.log_level;
         let mut client = Client {
             config,
             token_store,
@@ -83,6 +86,7 @@ impl Client {
             keys_cache: oidc::KeyCache::default(),
             refresh_flight: SingleFlight::default(),
             storage_listener: None,
+            log: Logger::new(config_log_level),
         };
         client.session.restore(client.read_stored_tokens());
         if client.shares_tokens_across_tabs() {
@@ -133,8 +137,12 @@ impl Client {
             None => ProviderMetadata::from_config(&self.config)
                 .ok_or_else(|| AuthError::config("tokenEndpoint", "is required"))?,
             Some(url) => match self.cached_discovery() {
-                Some(m) => m,
+                Some(m) => {
+                    self.log.debug(|| "discovery: reused from sessionStorage".into());
+                    m
+                }
                 None => {
+                    self.log.debug(|| format!("discovery: fetching {}", public_part(url)));
                     let answer = http::get(url).await?;
                     if answer.status != 200 {
                         return Err(AuthError::new(

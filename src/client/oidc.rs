@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use wasm_bindgen::JsValue;
 
 use super::Client;
+use crate::browser::log::public_part;
 use crate::browser::{crypto, http, jws, location, now_ms};
 use crate::core::b2c::endpoint_for_policy;
 use crate::core::callback::strip_response_params;
@@ -64,6 +65,7 @@ impl Client {
             }
         };
         jws::verify(&parsed, &key).await?;
+        self.log.debug(|| format!("ID token: signature verified ({:?})", parsed.alg));
         let expected = Expected {
             issuer: &issuer,
             client_id: &self.config.client_id,
@@ -141,6 +143,7 @@ impl Client {
         }
         let metadata = self.metadata().await?;
         let Some(endpoint) = metadata.end_session_endpoint.as_deref() else { return Ok(()) };
+        self.log.info(|| format!("logout: redirecting to {}", public_part(endpoint)));
         let state = pkce::random_value(&crypto::random_bytes()?);
         self.tx_store.set(&self.keys.logout, &state)?;
         let endpoint = endpoint_for_policy(

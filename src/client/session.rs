@@ -84,6 +84,14 @@ pub fn to_js(t: &TokenSet) -> JsValue {
     o.into()
 }
 
+/// A log line with the access token's remaining lifetime (never the token).
+pub fn lifetime_line(step: &str, tokens: &TokenSet) -> String {
+    match tokens.expires_at_ms {
+        Some(at) => format!("{step}; access token valid for {} s", (at - now_ms()) / 1000),
+        None => format!("{step}; the provider did not say how long the access token is valid"),
+    }
+}
+
 fn login_required(why: &str) -> AuthError {
     AuthError::new(ErrorKind::LoginRequired, why.to_owned())
 }
@@ -132,8 +140,12 @@ impl Client {
     }
 
     async fn refresh_once(&self, seen: Option<String>) -> Result<String> {
+        self.log.info(|| "refresh: started".into());
         let _lock = match self.shares_tokens_across_tabs() {
-            true => Some(lock::acquire(&self.keys.refresh_lock).await),
+            true => {
+                self.log.debug(|| "refresh: waiting for the cross-tab lock".into());
+                Some(lock::acquire(&self.keys.refresh_lock).await)
+            }
             false => None,
         };
         if self.shares_tokens_across_tabs() {
@@ -142,6 +154,7 @@ impl Client {
             let newer = stored.as_ref().filter(|s| Some(s.access_token.expose()) != seen.as_deref());
             if let Some(newer) = newer.filter(|s| s.is_usable_at(now_ms(), self.config.expiry_margin_ms)) {
                 let token = newer.access_token.expose().to_owned();
+                self.log.info(|| "refresh: another tab refreshed meanwhile; using its token".into());
                 self.session.replace(stored);
                 return Ok(token);
             }
@@ -165,10 +178,13 @@ impl Client {
             Ok(fresh) => {
                 self.check_refreshed_id_token(&current, &fresh).await?;
                 let token = fresh.access_token.expose().to_owned();
-                self.store_tokens(current.refreshed_by(fresh))?;
+                let merged = current.refreshed_by(fresh);
+                self.log.info(|| lifetime_line("refresh: done", &merged));
+                self.store_tokens(merged)?;
                 Ok(token)
             }
             Err(e) => {
+                self.log.info(|| format!("refresh: failed ({})", e.code));
                 self.session.events.emit("refreshFailed", &e.clone().into());
                 if e.code != "invalid_grant" {
                     return Err(e);
@@ -185,6 +201,7 @@ impl Client {
 
     /// Forgets the session and any login in progress (in every tab, with `localStorage`).
     pub fn logout(&self) {
+        self.log.info(|| "logout: local session cleared".into());
         self.token_store.remove(&self.keys.tokens);
         self.tx_store.remove(&self.keys.login);
         self.session.replace(None);

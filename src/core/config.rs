@@ -45,6 +45,17 @@ pub enum StorageKind {
     Memory,
 }
 
+/// How much of each flow is traced on the console (`logLevel`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Nothing (the default).
+    Off,
+    /// The steps of each flow.
+    Info,
+    /// The steps and their details (endpoints, statuses, timings, cache use).
+    Debug,
+}
+
 /// The configuration as read from JavaScript: every field optional, nothing checked yet.
 #[derive(Clone, Debug, Default)]
 pub struct RawConfig {
@@ -84,6 +95,8 @@ pub struct RawConfig {
     pub clock_skew_seconds: Option<f64>,
     /// `postLogoutRedirectUri`
     pub post_logout_redirect_uri: Option<String>,
+    /// `logLevel`
+    pub log_level: Option<String>,
 }
 
 /// A validated client configuration.
@@ -123,6 +136,8 @@ pub struct ClientConfig {
     pub clock_skew_s: i64,
     /// Where the provider sends the browser after logout (RP-Initiated Logout 1.0 §3).
     pub post_logout_redirect_uri: String,
+    /// The step log's level.
+    pub log_level: LogLevel,
 }
 
 impl ClientConfig {
@@ -264,6 +279,12 @@ impl RawConfig {
             })
             .collect::<Result<Vec<_>>>()?;
 
+        let log_level = match self.log_level.as_deref() {
+            None | Some("off") => LogLevel::Off,
+            Some("info") => LogLevel::Info,
+            Some("debug") => LogLevel::Debug,
+            Some(_) => return Err(AuthError::config("logLevel", "must be 'off', 'info' or 'debug'")),
+        };
         let expiry_margin_ms =
             whole_seconds("expiryMarginSeconds", self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
 
@@ -285,6 +306,7 @@ impl RawConfig {
             jwks_uri,
             clock_skew_s,
             post_logout_redirect_uri,
+            log_level,
         })
     }
 }
@@ -427,6 +449,7 @@ mod tests {
             ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(-1.0))),
             ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(1.5))),
             ("clockSkewSeconds", Box::new(|c| c.clock_skew_seconds = Some(100_000.0))),
+            ("logLevel", Box::new(|c| c.log_level = Some("verbose".into()))),
             ("jwksUri", Box::new(|c| c.jwks_uri = Some("http://keys.example.com/".into()))),
             ("postLogoutRedirectUri", Box::new(|c| c.post_logout_redirect_uri = Some("bye".into()))),
             (

@@ -1,0 +1,34 @@
+//! The optional step log (`logLevel`): each step of a flow on the console, never a secret.
+//! Messages are built only from what is public: endpoint origins and paths (never queries),
+//! HTTP statuses, error codes, lifetimes, algorithm names.
+
+use crate::core::config::LogLevel;
+
+/// Writes the steps at or above its level to the console.
+pub struct Logger(LogLevel);
+
+impl Logger {
+    /// A logger at `level`.
+    pub fn new(level: LogLevel) -> Self {
+        Logger(level)
+    }
+
+    /// A step of a flow (`console.info`); the message is built only when it will be shown.
+    pub fn info(&self, message: impl FnOnce() -> String) {
+        if self.0 >= LogLevel::Info {
+            web_sys::console::info_1(&format!("[spa-oauth] {}", message()).into());
+        }
+    }
+
+    /// A detail of a step (`console.debug`).
+    pub fn debug(&self, message: impl FnOnce() -> String) {
+        if self.0 >= LogLevel::Debug {
+            web_sys::console::debug_1(&format!("[spa-oauth] {}", message()).into());
+        }
+    }
+}
+
+/// `url` without its query and fragment, for a log line (a query may carry `state` or `p`).
+pub fn public_part(url: &str) -> &str {
+    url.split(['?', '#']).next().unwrap_or_default()
+}
