@@ -75,6 +75,8 @@ export interface AuthClientConfig {
   postLogoutRedirectUri?: string;
   /** Trace each step on the console (never a secret). Default `'off'`. */
   logLevel?: 'off' | 'info' | 'debug';
+  /** Time-out of each request to the provider. Default 30. */
+  timeoutSeconds?: number;
 }
 
 /** Claims of the verified ID token (OIDC Core §2, §5.1). */
@@ -372,7 +374,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-const CONFIG_FIELDS: [&str; 19] = [
+const CONFIG_FIELDS: [&str; 20] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -392,6 +394,7 @@ const CONFIG_FIELDS: [&str; 19] = [
     "clockSkewSeconds",
     "postLogoutRedirectUri",
     "logLevel",
+    "timeoutSeconds",
 ];
 
 fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
@@ -419,6 +422,7 @@ fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
         clock_skew_seconds: f.number("clockSkewSeconds")?,
         post_logout_redirect_uri: f.string("postLogoutRedirectUri")?,
         log_level: f.string("logLevel")?,
+        timeout_seconds: f.number("timeoutSeconds")?,
     })
 }
 

@@ -142,7 +142,7 @@ async fn subtle_crypto_sha256_gives_the_rfc7636_challenge() {
 
 #[wasm_bindgen_test]
 async fn posts_a_form_body_without_cookies() {
-    let answer = http::post_form(&format!("{}/echo", fixture()), "a=1+2&b=%C3%A9".into()).await.unwrap();
+    let answer = http::Http::new(30).post_form(&format!("{}/echo", fixture()), "a=1+2&b=%C3%A9".into()).await.unwrap();
     assert_eq!(answer.status, 200);
     let echo = Json::parse(&answer.body).unwrap();
     assert_eq!(echo.get("method").and_then(Json::as_str), Some("POST"));
@@ -153,11 +153,20 @@ async fn posts_a_form_body_without_cookies() {
 
 #[wasm_bindgen_test]
 async fn http_errors_and_unreachable_servers() {
-    let answer = http::get(&format!("{}/status/503", fixture())).await.unwrap();
+    let answer = http::Http::new(30).get(&format!("{}/status/503", fixture())).await.unwrap();
     assert_eq!(answer.status, 503);
-    let err = http::post_form("http://127.0.0.1:9/token", String::new()).await.err().unwrap();
+    let err = http::Http::new(30).post_form("http://127.0.0.1:9/token", String::new()).await.err().unwrap();
     assert_eq!(err.code, "network_error");
     assert!(err.message.contains("http://127.0.0.1:9"));
+}
+
+#[wasm_bindgen_test]
+async fn a_hanging_server_times_out() {
+    let started = spa_oauth::browser::now_ms();
+    let err = http::Http::new(1).post_form(&format!("{}/hang", fixture()), String::new()).await.err().unwrap();
+    assert_eq!(err.code, "network_error");
+    assert!(err.message.contains("timed out after 1 s"), "{}", err.message);
+    assert!(spa_oauth::browser::now_ms() - started >= 900, "it waited for the time-out");
 }
 
 #[wasm_bindgen_test]
@@ -288,7 +297,7 @@ fn seed_expired_session(client_id: &str, refresh_token: &str) {
 }
 
 async fn refreshes_so_far() -> i64 {
-    let answer = http::get(&format!("{}/stats", fixture())).await.unwrap();
+    let answer = http::Http::new(30).get(&format!("{}/stats", fixture())).await.unwrap();
     Json::parse(&answer.body).unwrap().get("refreshes").and_then(Json::as_int_lenient).unwrap()
 }
 

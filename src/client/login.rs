@@ -4,7 +4,7 @@
 use super::session::lifetime_line;
 use super::Client;
 use crate::browser::log::public_part;
-use crate::browser::{crypto, http, location, now_ms};
+use crate::browser::{crypto, location, now_ms};
 use crate::core::authorize::{authorization_url, LoginOptions};
 use crate::core::callback::{looks_like_response, parse_response, response_part, strip_response_params, Outcome};
 use crate::core::config::ResponseMode;
@@ -131,7 +131,7 @@ impl Client {
         let sent_at = now_ms();
         let token_endpoint = self.token_endpoint(&metadata, tx.policy.as_deref());
         self.log.info(|| format!("callback: redeeming the code at {}", public_part(&token_endpoint)));
-        let answer = http::post_form(&token_endpoint, body).await?;
+        let answer = self.http.post_form(&token_endpoint, body).await?;
         self.log.debug(|| {
             format!("callback: token endpoint answered HTTP {} after {} ms", answer.status, now_ms() - sent_at)
         });

@@ -17,8 +17,9 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+use crate::browser::http::Http;
 use crate::browser::log::{public_part, Logger};
-use crate::browser::{http, now_ms, storage::Store};
+use crate::browser::{now_ms, storage::Store};
 use crate::core::b2c::endpoint_for_policy;
 use crate::core::config::{ClientConfig, StorageKind};
 use crate::core::discovery::ProviderMetadata;
@@ -58,6 +59,7 @@ pub struct Client {
     refresh_flight: SingleFlight<Result<String>>,
     storage_listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
     log: Logger,
+    http: Http,
 }
 
 impl Client {
@@ -76,6 +78,7 @@ impl Client {
         };
         let session = Rc::new(Session::default());
         let config_log_level = config.log_level;
+        let timeout_s = config.timeout_s;
         let mut client = Client {
             config,
             token_store,
@@ -87,6 +90,7 @@ impl Client {
             refresh_flight: SingleFlight::default(),
             storage_listener: None,
             log: Logger::new(config_log_level),
+            http: Http::new(timeout_s),
         };
         client.session.restore(client.read_stored_tokens());
         if client.shares_tokens_across_tabs() {
@@ -143,7 +147,7 @@ impl Client {
                 }
                 None => {
                     self.log.debug(|| format!("discovery: fetching {}", public_part(url)));
-                    let answer = http::get(url).await?;
+                    let answer = self.http.get(url).await?;
                     if answer.status != 200 {
                         return Err(AuthError::new(
                             ErrorKind::DiscoveryError,

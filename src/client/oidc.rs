@@ -7,7 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::Client;
 use crate::browser::log::public_part;
-use crate::browser::{crypto, http, jws, location, now_ms};
+use crate::browser::{crypto, jws, location, now_ms};
 use crate::core::b2c::endpoint_for_policy;
 use crate::core::callback::strip_response_params;
 use crate::core::discovery::ProviderMetadata;
@@ -32,7 +32,7 @@ fn invalid(what: &str) -> AuthError {
 impl Client {
     async fn fetch_jwks(&self, metadata: &ProviderMetadata) -> Result<String> {
         let url = metadata.jwks_uri.as_deref().ok_or_else(|| invalid("the provider publishes no jwks_uri"))?;
-        let answer = http::get(url).await?;
+        let answer = self.http.get(url).await?;
         if answer.status != 200 {
             return Err(invalid(&format!("the JWKS answered HTTP {}", answer.status)).with_status(answer.status));
         }
@@ -114,7 +114,7 @@ impl Client {
             .access_token()
             .await?
             .ok_or_else(|| AuthError::new(ErrorKind::LoginRequired, "getUserInfo needs a session"))?;
-        let answer = http::get_with_bearer(&endpoint, &token).await?;
+        let answer = self.http.get_with_bearer(&endpoint, &token).await?;
         if answer.status != 200 {
             return Err(bad(&format!("HTTP {}", answer.status)).with_status(answer.status));
         }

@@ -7,7 +7,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::Client;
-use crate::browser::{events::Emitter, http, lock, now_ms};
+use crate::browser::{events::Emitter, lock, now_ms};
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::token::{parse_token_response, refresh_body};
 use crate::core::token_set::TokenSet;
@@ -173,7 +173,7 @@ impl Client {
         let scope = current.scope.clone().unwrap_or_else(|| self.config.scopes.join(" "));
         let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri);
         let sent_at = now_ms();
-        let answer = http::post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), body).await;
+        let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), body).await;
         match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
             Ok(fresh) => {
                 self.check_refreshed_id_token(&current, &fresh).await?;

@@ -97,6 +97,8 @@ pub struct RawConfig {
     pub post_logout_redirect_uri: Option<String>,
     /// `logLevel`
     pub log_level: Option<String>,
+    /// `timeoutSeconds`
+    pub timeout_seconds: Option<f64>,
 }
 
 /// A validated client configuration.
@@ -138,7 +140,12 @@ pub struct ClientConfig {
     pub post_logout_redirect_uri: String,
     /// The step log's level.
     pub log_level: LogLevel,
+    /// Time-out of each request to the provider (s).
+    pub timeout_s: u32,
 }
+
+/// Default of `timeoutSeconds`: a provider that has not answered in 30 s is not going to.
+pub const DEFAULT_TIMEOUT_S: i64 = 30;
 
 impl ClientConfig {
     /// Whether logins are OpenID Connect authentication requests (`openid` scope, OIDC Core
@@ -285,6 +292,10 @@ impl RawConfig {
             Some("debug") => LogLevel::Debug,
             Some(_) => return Err(AuthError::config("logLevel", "must be 'off', 'info' or 'debug'")),
         };
+        let timeout_s = match whole_seconds("timeoutSeconds", self.timeout_seconds, DEFAULT_TIMEOUT_S)? {
+            0 => return Err(AuthError::config("timeoutSeconds", "must be at least 1")),
+            s => s as u32,
+        };
         let expiry_margin_ms =
             whole_seconds("expiryMarginSeconds", self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
 
@@ -307,6 +318,7 @@ impl RawConfig {
             clock_skew_s,
             post_logout_redirect_uri,
             log_level,
+            timeout_s,
         })
     }
 }
@@ -450,6 +462,7 @@ mod tests {
             ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(1.5))),
             ("clockSkewSeconds", Box::new(|c| c.clock_skew_seconds = Some(100_000.0))),
             ("logLevel", Box::new(|c| c.log_level = Some("verbose".into()))),
+            ("timeoutSeconds", Box::new(|c| c.timeout_seconds = Some(0.0))),
             ("jwksUri", Box::new(|c| c.jwks_uri = Some("http://keys.example.com/".into()))),
             ("postLogoutRedirectUri", Box::new(|c| c.post_logout_redirect_uri = Some("bye".into()))),
             (

@@ -31,6 +31,8 @@ const routes = {
   // What the browser really sent: method, content type, cookies, body.
   'POST /echo': (req, res, body) =>
     json(res, 200, { method: req.method, contentType: req.headers['content-type'] ?? null, cookie: req.headers.cookie ?? null, body }),
+  // Never answers: for time-outs.
+  'POST /hang': () => {},
   'GET /jwks': (req, res) => json(res, 200, { keys: [jwk] }),
   'GET /status/503': (req, res) => {
     res.writeHead(503, { 'Content-Type': 'text/html' });
