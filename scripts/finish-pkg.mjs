@@ -33,8 +33,16 @@ export class AuthError extends Error {
   readonly status?: number;
   /** Azure AD B2C: the \`AADB2Cnnnnn\` code in the description (\`AADB2C90118\`: forgot password). */
   readonly b2cCode?: string;
+  constructor(code: AuthErrorCode, message: string, description?: string, status?: number, b2cCode?: string);
 }`,
 );
+
+// wasm-bindgen declares [Symbol.dispose]() on classes: typings need the lib that defines it, or
+// apps compiling with lib ES2022 + skipLibCheck false get TS2550.
+const typesPath = join(pkg, 'spa_oauth.d.ts');
+const disposable = '/// <reference lib="esnext.disposable" />';
+const typings = readFileSync(typesPath, 'utf8');
+if (!typings.startsWith(disposable)) writeFileSync(typesPath, `${disposable}\n${typings}`);
 
 const manifestPath = join(pkg, 'package.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test, three layers: native protocol core, browser layer in headless Chromium, e2e
-# logins against a real OpenID Provider. Installs what is missing first (scripts/setup.sh).
+# Every test: the native protocol core, the browser layer and the hostile-input catalog in
+# headless Chromium, e2e logins against a real OpenID Provider, and the npm package (packed,
+# installed in a Vite app, typed). Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,22 +10,30 @@ log=$(mktemp -d)
 fixture_pid=
 trap '[ -n "$fixture_pid" ] && kill "$fixture_pid" 2>/dev/null; rm -rf "$log"' EXIT
 
-echo "== 1/3 native: cargo test (protocol core)"
-cargo test --lib 2>&1 | tee "$log/native"
+echo "== 1/4 native: cargo test (protocol core, catalog doc)"
+cargo test 2>&1 | tee "$log/native"
 
-echo "== 2/3 browser: wasm-pack test --headless --chrome (fixture server on loopback)"
+echo "== 2/4 browser: wasm-pack test --headless --chrome (browser layer, hostile-input catalog)"
 node tests/support/fixture-server.mjs > "$log/fixture" &
 fixture_pid=$!
 for _ in $(seq 50); do [ -s "$log/fixture" ] && break; sleep 0.1; done
-SPA_OAUTH_FIXTURE=$(head -n1 "$log/fixture") WASM_BINDGEN_TEST_TIMEOUT=60 \
+SPA_OAUTH_FIXTURE=$(head -n1 "$log/fixture") WASM_BINDGEN_TEST_TIMEOUT=240 \
   wasm-pack test --headless --chrome 2>&1 | sed '/failed to get wasm-pack version/d' | tee "$log/browser"
 
-echo "== 3/3 e2e: release package, demo page, oidc-provider, Playwright + Chromium"
+echo "== 3/4 e2e: release package, demo page, oidc-provider, Playwright + Chromium"
 bash scripts/build.sh
 node --test --test-reporter=spec tests/e2e/ 2>&1 | tee "$log/e2e"
 
+echo "== 4/4 package: npm pack, Vite app from the tarball, TypeScript typings"
+node --test --test-reporter=spec tests/package/ 2>&1 | tee "$log/package"
+
+# Passed tests of the runner output in $1 (cargo's "test result" lines, or node's "ℹ pass").
 count() { { grep -hoE "$2" "$log/$1" || true; } | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
-native=$(count native 'test result: ok\. [0-9]+ passed'); browser=$(count browser 'test result: ok\. [0-9]+ passed')
-e2e=$(count e2e '^ℹ pass [0-9]+'); failed=$(count e2e '^ℹ fail [0-9]+')
-echo "== summary: native $native, browser $browser, e2e $e2e"
-echo "$((native + browser + e2e)) passed, $failed failed"
+# The wasm-bindgen test binaries, each by name.
+wasm_count() { awk -v t="tests/$1.rs" '/Running /{on = index($0, t) > 0} on && /test result: ok/{print $4}' "$log/browser" | head -n1; }
+native=$(count native 'test result: ok\. [0-9]+ passed')
+browser=$(wasm_count browser); catalog=$(wasm_count catalog)
+e2e=$(count e2e '^ℹ pass [0-9]+'); package=$(count package '^ℹ pass [0-9]+')
+failed=$(( $(count e2e '^ℹ fail [0-9]+') + $(count package '^ℹ fail [0-9]+') ))
+echo "== summary: native $native, browser ${browser:-0}, hostile-input catalog ${catalog:-0} cases, e2e $e2e, package $package"
+echo "$((native + ${browser:-0} + ${catalog:-0} + e2e + package)) passed, $failed failed"

@@ -77,6 +77,8 @@ export interface AuthClientConfig {
   logLevel?: 'off' | 'info' | 'debug';
   /** Time-out of each request to the provider. Default 30. */
   timeoutSeconds?: number;
+  /** Accept plain-http endpoints beyond localhost (test set-ups only). Default false. */
+  allowHttp?: boolean;
 }
 
 /** Claims of the verified ID token (OIDC Core §2, §5.1). */
@@ -152,7 +154,7 @@ impl AuthClient {
     #[wasm_bindgen(js_name = loginRedirect, unchecked_return_type = "Promise<void>")]
     pub fn login_redirect(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "LoginRedirectOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginRedirectOptions")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
@@ -218,7 +220,7 @@ impl AuthClient {
     pub fn fetch(
         &self,
         #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RequestInit")] init: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
         let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
@@ -242,7 +244,7 @@ impl AuthClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn logout(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ redirect?: boolean }")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ redirect?: boolean }")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
@@ -347,6 +349,14 @@ impl<'a> Fields<'a> {
         v.as_f64().map(Some).ok_or_else(|| AuthError::config(key, "must be a number"))
     }
 
+    fn boolean(&self, key: &str) -> Result<Option<bool>, AuthError> {
+        let v = self.raw(key);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        v.as_bool().map(Some).ok_or_else(|| AuthError::config(key, "must be a boolean"))
+    }
+
     fn strings(&self, key: &str) -> Result<Option<Vec<String>>, AuthError> {
         let v = self.raw(key);
         if v.is_undefined() || v.is_null() {
@@ -374,7 +384,7 @@ impl<'a> Fields<'a> {
     }
 }
 
-const CONFIG_FIELDS: [&str; 20] = [
+const CONFIG_FIELDS: [&str; 21] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -395,6 +405,7 @@ const CONFIG_FIELDS: [&str; 20] = [
     "postLogoutRedirectUri",
     "logLevel",
     "timeoutSeconds",
+    "allowHttp",
 ];
 
 fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
@@ -423,6 +434,7 @@ fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
         post_logout_redirect_uri: f.string("postLogoutRedirectUri")?,
         log_level: f.string("logLevel")?,
         timeout_seconds: f.number("timeoutSeconds")?,
+        allow_http: f.boolean("allowHttp")?,
     })
 }
 

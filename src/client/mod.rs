@@ -19,13 +19,14 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::http::Http;
 use crate::browser::log::{public_part, Logger};
-use crate::browser::{now_ms, storage::Store};
+use crate::browser::{location, now_ms, storage::Store};
 use crate::core::b2c::endpoint_for_policy;
 use crate::core::config::{ClientConfig, StorageKind};
 use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::json::Json;
 use crate::core::record::RecordWriter;
+use crate::core::url::HttpUrl;
 use crate::core::token_set::TokenSet;
 use crate::single_flight::SingleFlight;
 
@@ -65,6 +66,14 @@ pub struct Client {
 impl Client {
     /// Opens storage and restores a stored session.
     pub fn new(config: ClientConfig) -> Result<Client> {
+        // The response must come back to this app: its storage holds the transaction.
+        let page_origin = location::current()?.origin;
+        if HttpUrl::parse(&config.redirect_uri).map(|u| u.origin()).as_deref() != Some(page_origin.as_str()) {
+            return Err(AuthError::config(
+                "redirectUri",
+                &format!("must be on this page's origin ({page_origin}), where the login transaction is kept"),
+            ));
+        }
         let token_store = Store::open(config.storage)?;
         let tx_store = Store::open(StorageKind::Session)?;
         let provider = config.discovery_url.as_deref().or(config.authorization_endpoint.as_deref()).unwrap_or_default();

@@ -42,11 +42,11 @@ pub fn response_part<'a>(mode: ResponseMode, search: &'a str, hash: &'a str) -> 
     }
 }
 
-/// Whether a URL part looks like an authorization response: a `code` or an `error`, and a
-/// `state`. Cheap; it decodes nothing.
+/// Whether a URL part looks like an authorization response: it has a `code` or an `error`.
+/// Cheap; it decodes nothing. A `state` is not required here: a code without one is a forged or
+/// broken response, which must be refused (and cleaned from the URL), not ignored.
 pub fn looks_like_response(part: &str) -> bool {
-    let has = |key: &str| part.split('&').any(|p| p.split('=').next() == Some(key));
-    (has("code") || has("error")) && has("state")
+    part.split('&').any(|p| matches!(p.split('=').next(), Some("code" | "error")))
 }
 
 /// Parses the response part. Every parameter may appear at most once (RFC 6749 §3.1), a code
@@ -103,8 +103,9 @@ mod tests {
     fn recognises_responses() {
         assert!(looks_like_response("code=a&state=b"));
         assert!(looks_like_response("state=b&error=access_denied"));
-        assert!(!looks_like_response("code=a"));
-        assert!(!looks_like_response("tab=code&state_x=1"));
+        assert!(looks_like_response("code=a"));
+        assert!(!looks_like_response("tab=code&state=1"));
+        assert!(!looks_like_response("codes=1&errors=2"));
         assert!(!looks_like_response(""));
     }
 

@@ -99,6 +99,8 @@ pub struct RawConfig {
     pub log_level: Option<String>,
     /// `timeoutSeconds`
     pub timeout_seconds: Option<f64>,
+    /// `allowHttp`
+    pub allow_http: Option<bool>,
 }
 
 /// A validated client configuration.
@@ -142,6 +144,8 @@ pub struct ClientConfig {
     pub log_level: LogLevel,
     /// Time-out of each request to the provider (s).
     pub timeout_s: u32,
+    /// Plain http is accepted beyond loopback (`allowHttp`; never in production).
+    pub allow_http: bool,
 }
 
 /// Default of `timeoutSeconds`: a provider that has not answered in 30 s is not going to.
@@ -176,9 +180,10 @@ pub const RESERVED_AUTH_PARAMS: [&str; 10] = [
 impl RawConfig {
     /// Validates every field; the first problem found is returned, naming its field.
     pub fn validate(self) -> Result<ClientConfig> {
+        let urls = UrlRules { allow_http: self.allow_http.unwrap_or(false) };
         let client_id = required_text("clientId", self.client_id)?;
         let redirect_uri = required("redirectUri", self.redirect_uri)?;
-        let parsed = endpoint_url("redirectUri", &redirect_uri)?;
+        let parsed = urls.endpoint("redirectUri", &redirect_uri)?;
         if parsed.has_fragment {
             return Err(AuthError::config("redirectUri", "must not contain a fragment (RFC 6749 §3.1.2)"));
         }
@@ -195,7 +200,7 @@ impl RawConfig {
                 Some(_) => return Err(AuthError::config("responseMode", "must be 'fragment' or 'query'")),
             };
 
-        let authority = optional_endpoint("authority", self.authority)?;
+        let authority = urls.optional("authority", self.authority)?;
         if let Some(a) = &authority {
             if HttpUrl::parse(a).is_some_and(|u| u.path_and_query.contains('?')) {
                 return Err(AuthError::config(
@@ -204,13 +209,13 @@ impl RawConfig {
                 ));
             }
         }
-        let metadata_url = optional_endpoint("metadataUrl", self.metadata_url)?;
+        let metadata_url = urls.optional("metadataUrl", self.metadata_url)?;
         let discovery_url = metadata_url.or_else(|| {
             authority.as_ref().map(|a| format!("{}/.well-known/openid-configuration", a.trim_end_matches('/')))
         });
-        let authorization_endpoint = optional_endpoint("authorizationEndpoint", self.authorization_endpoint)?;
-        let token_endpoint = optional_endpoint("tokenEndpoint", self.token_endpoint)?;
-        let end_session_endpoint = optional_endpoint("endSessionEndpoint", self.end_session_endpoint)?;
+        let authorization_endpoint = urls.optional("authorizationEndpoint", self.authorization_endpoint)?;
+        let token_endpoint = urls.optional("tokenEndpoint", self.token_endpoint)?;
+        let end_session_endpoint = urls.optional("endSessionEndpoint", self.end_session_endpoint)?;
         if discovery_url.is_none() {
             if authorization_endpoint.is_none() {
                 return Err(AuthError::config(
@@ -227,12 +232,12 @@ impl RawConfig {
         }
         let issuer = match self.issuer {
             Some(i) => {
-                endpoint_url("issuer", &i)?;
+                urls.endpoint("issuer", &i)?;
                 Some(i)
             }
             None => authority,
         };
-        let jwks_uri = optional_endpoint("jwksUri", self.jwks_uri)?;
+        let jwks_uri = urls.optional("jwksUri", self.jwks_uri)?;
         if discovery_url.is_none() && scopes.iter().any(|s| s == "openid") {
             // Without discovery, ID tokens can only be verified against what the app names.
             if issuer.is_none() {
@@ -251,7 +256,7 @@ impl RawConfig {
         let clock_skew_s = whole_seconds("clockSkewSeconds", self.clock_skew_seconds, DEFAULT_CLOCK_SKEW_S)?;
         let post_logout_redirect_uri = match self.post_logout_redirect_uri {
             Some(u) => {
-                endpoint_url("postLogoutRedirectUri", &u)?;
+                urls.endpoint("postLogoutRedirectUri", &u)?;
                 u
             }
             None => redirect_uri.clone(),
@@ -319,6 +324,7 @@ impl RawConfig {
             post_logout_redirect_uri,
             log_level,
             timeout_s,
+            allow_http: urls.allow_http,
         })
     }
 }
@@ -366,21 +372,31 @@ fn required_text(field: &str, value: Option<String>) -> Result<String> {
     Ok(v)
 }
 
-fn endpoint_url<'a>(field: &str, value: &'a str) -> Result<HttpUrl<'a>> {
-    let url = HttpUrl::parse(value).ok_or_else(|| AuthError::config(field, "must be an absolute http(s) URL"))?;
-    if !url.is_secure_or_loopback() {
-        return Err(AuthError::config(field, "must use https (plain http is allowed only for localhost)"));
-    }
-    Ok(url)
+/// RFC 6749 §3.1, §10.9: which URLs may carry OAuth traffic.
+struct UrlRules {
+    /// `allowHttp`: plain http beyond loopback, for test set-ups behind TLS-terminating proxies.
+    allow_http: bool,
 }
 
-fn optional_endpoint(field: &str, value: Option<String>) -> Result<Option<String>> {
-    let Some(v) = value else { return Ok(None) };
-    let url = endpoint_url(field, &v)?;
-    if url.has_fragment {
-        return Err(AuthError::config(field, "must not contain a fragment"));
+impl UrlRules {
+    fn endpoint<'a>(&self, field: &str, value: &'a str) -> Result<HttpUrl<'a>> {
+        let url = HttpUrl::parse(value).ok_or_else(|| AuthError::config(field, "must be an absolute http(s) URL"))?;
+        if !self.allow_http && !url.is_secure_or_loopback() {
+            return Err(AuthError::config(
+                field,
+                "must use https (plain http is allowed only for localhost, or with allowHttp: true)",
+            ));
+        }
+        Ok(url)
     }
-    Ok(Some(v))
+
+    fn optional(&self, field: &str, value: Option<String>) -> Result<Option<String>> {
+        let Some(v) = value else { return Ok(None) };
+        if self.endpoint(field, &v)?.has_fragment {
+            return Err(AuthError::config(field, "must not contain a fragment"));
+        }
+        Ok(Some(v))
+    }
 }
 
 /// RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`.
@@ -488,6 +504,15 @@ mod tests {
             break_it(&mut c);
             assert_eq!(field_of(c.validate().unwrap_err()), field);
         }
+    }
+
+    #[test]
+    fn plain_http_beyond_loopback_only_when_allowed() {
+        let mut c = base();
+        c.authority = Some("http://op.internal.test".into());
+        assert!(c.clone().validate().unwrap_err().message.contains("allowHttp"));
+        c.allow_http = Some(true);
+        assert!(c.validate().unwrap().allow_http);
     }
 
     #[test]

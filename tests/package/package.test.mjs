@@ -1,0 +1,411 @@
+// The npm package as its users get it: `npm pack` of pkg/, installed into the Vite example
+// (examples/vite) from the tarball, built with `vite build` and logged in through a real
+// OpenID Provider in headless Chromium; imported from Node; and its typings checked by tsc.
+//
+// Needs pkg/ (`bash scripts/build.sh`) and the root devDependencies (`npm install`). The
+// registry is used once per run for the example's dependencies (vite), from npm's cache when
+// it can. pkg/ may be rebuilt while this runs: everything here works on one consistent copy.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import {
+  cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+import {
+  callbackParamsIn, launchBrowser, newPage, signInAtOP, waitForStatus,
+} from '../e2e/helpers.mjs';
+import { startOP } from '../support/op.mjs';
+import { startStatic } from '../support/static.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PKG = join(ROOT, 'pkg');
+const EXAMPLE = join(ROOT, 'examples', 'vite');
+const TYPES = join(ROOT, 'tests', 'package', 'types');
+const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
+
+const MINUTE = 60_000;
+const MARKER = '// spa-oauth: AuthError export';
+
+// ---- helpers --------------------------------------------------------------------------------
+
+/** Runs a command; resolves { stdout, stderr, code } (never rejects on a non-zero exit). */
+function run(file, args, { cwd = ROOT, timeout = 2 * MINUTE, env } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, {
+      cwd, timeout, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, ...env },
+    }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') reject(Object.assign(err, { stdout, stderr }));
+      else resolve({ stdout, stderr, code: err ? err.code : 0 });
+    });
+  });
+}
+
+/** Like run(), but fails with the command's output unless it exits 0. */
+async function runOk(file, args, options) {
+  const result = await run(file, args, options);
+  assert.equal(result.code, 0, `${basename(file)} ${args.join(' ')} exited ${result.code}\n`
+    + `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  return result;
+}
+
+const npm = (args, options) => runOk('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], options);
+
+function listFiles(dir, base = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path, base) : [relative(base, path)];
+  }).sort();
+}
+
+function fingerprint(dir) {
+  return listFiles(dir).map((file) => {
+    const { size, mtimeMs } = statSync(join(dir, file));
+    return `${file}:${size}:${mtimeMs}`;
+  }).join('\n');
+}
+
+/** Whether `dir` holds a finished build (wasm-pack's output after scripts/finish-pkg.mjs). */
+function isFinished(dir) {
+  const has = (file, text) => existsSync(join(dir, file)) && readFileSync(join(dir, file), 'utf8').includes(text);
+  return existsSync(join(dir, 'spa_oauth_bg.wasm')) && existsSync(join(dir, 'LICENSE'))
+    && has('spa_oauth.js', MARKER) && has('spa_oauth.d.ts', MARKER) && has('package.json', '"exports"');
+}
+
+/**
+ * A consistent copy of pkg/: nothing changed while copying and the build was finished. pkg/ is
+ * rebuilt from time to time by other work on this repository; wait for it (up to 3 minutes).
+ */
+async function snapshotPkg(dest) {
+  const deadline = Date.now() + 3 * MINUTE;
+  for (;;) {
+    try {
+      const before = fingerprint(PKG);
+      rmSync(dest, { recursive: true, force: true });
+      cpSync(PKG, dest, { recursive: true });
+      if (before === fingerprint(PKG) && isFinished(dest)) return dest;
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+    assert.ok(Date.now() < deadline, `${PKG} is missing or unfinished: build it with \`bash scripts/build.sh\``);
+    await sleep(5000);
+  }
+}
+
+/** The snippet files the module imports (`./snippets/<crate>-<hash>/js/<name>.js`). */
+function importedSnippets(js) {
+  return [...js.matchAll(/from '\.\/(snippets\/[^']+)'/g)].map((m) => m[1]);
+}
+
+/** A tsconfig in `dir` that extends tests/package/types/tsconfig.json, with `spa-oauth` at `pkg`. */
+function writeTsconfig(dir, { pkg, files, compilerOptions = {} }) {
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    extends: join(TYPES, 'tsconfig.json'),
+    compilerOptions: { paths: { 'spa-oauth': [pkg] }, ...compilerOptions },
+    files,
+  }, null, 2));
+  return join(dir, 'tsconfig.json');
+}
+
+/** tsc's diagnostics as { file, line, code } (line 1-based). */
+function diagnostics(output) {
+  return [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+):/gm)]
+    .map(([, file, line, code]) => ({ file: basename(file), line: Number(line), code }));
+}
+
+// ---- fixtures shared by the tests ----------------------------------------------------------
+
+let work;       // temp dir of this run
+let snapshot;   // consistent copy of pkg/
+let tarball;    // npm pack of the snapshot
+let packed;     // npm pack --json's report
+let app;        // scratch copy of examples/vite, with the tarball installed
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'spa-oauth-package-'));
+  snapshot = await snapshotPkg(join(work, 'pkg'));
+  const { stdout } = await npm(['pack', snapshot, '--json', '--pack-destination', work]);
+  [packed] = JSON.parse(stdout);
+  tarball = join(work, packed.filename);
+});
+
+after(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+// ---- (a) the tarball -----------------------------------------------------------------------
+
+describe('npm pack', () => {
+  it('contains exactly the module, its typings, the wasm, its snippets, LICENSE and README', () => {
+    const files = packed.files.map((f) => f.path).sort();
+    const js = readFileSync(join(snapshot, 'spa_oauth.js'), 'utf8');
+    const snippets = importedSnippets(js);
+    assert.ok(snippets.some((s) => s.endsWith('/js/auth-error.js')), `AuthError snippet not imported: ${snippets}`);
+    for (const s of snippets) assert.match(s, /^snippets\/spa-oauth-[0-9a-f]+\/js\/[\w-]+\.js$/);
+    const expected = [
+      'LICENSE', 'README.md', 'package.json', 'spa_oauth.d.ts', 'spa_oauth.js', 'spa_oauth_bg.wasm', ...snippets,
+    ].sort();
+    assert.deepEqual(files, [...new Set(expected)]);
+    // The snippets the module needs are exactly those shipped.
+    assert.deepEqual(listFiles(join(snapshot, 'snippets')).map((f) => `snippets/${f}`).sort(), [...new Set(snippets)].sort());
+  });
+
+  it('has a complete package.json', () => {
+    const manifest = JSON.parse(readFileSync(join(snapshot, 'package.json'), 'utf8'));
+    assert.equal(manifest.name, 'spa-oauth');
+    assert.match(manifest.version, /^\d+\.\d+\.\d+(-[\w.]+)?$/);
+    assert.equal(packed.name, 'spa-oauth');
+    assert.equal(packed.version, manifest.version);
+    assert.equal(manifest.type, 'module');
+    assert.ok(manifest.description, 'description');
+    assert.equal(manifest.license, 'MIT');
+    assert.match(readFileSync(join(snapshot, 'LICENSE'), 'utf8'), /MIT License/);
+    assert.match(manifest.repository?.url ?? '', /^(git\+)?https:\/\/github\.com\/[\w.-]+\/[\w.-]+(\.git)?$/);
+    assert.equal(manifest.sideEffects, false);
+    assert.ok(Array.isArray(manifest.files) && manifest.files.length > 0, 'files');
+
+    const shipped = new Set(packed.files.map((f) => f.path));
+    const ships = (path) => shipped.has(path.replace(/^\.\//, ''));
+    assert.ok(ships(manifest.types), `types: ${manifest.types}`);
+    assert.ok(ships(manifest.main), `main: ${manifest.main}`);
+    const root = manifest.exports?.['.'];
+    assert.ok(root && typeof root === 'object', 'exports["."] is a conditions object');
+    // TypeScript reads conditions in order: `types` must come first.
+    assert.deepEqual(Object.keys(root), ['types', 'default']);
+    assert.ok(ships(root.types) && root.types.endsWith('.d.ts'), `exports["."].types: ${root.types}`);
+    assert.ok(ships(root.default) && root.default.endsWith('.js'), `exports["."].default: ${root.default}`);
+    assert.ok(ships(manifest.exports['./spa_oauth_bg.wasm']), 'exports["./spa_oauth_bg.wasm"]');
+    assert.equal(manifest.exports['./package.json'], './package.json');
+  });
+});
+
+// ---- (b) installed from the tarball into the Vite example ----------------------------------
+
+describe('the Vite example, installed from the tarball', { timeout: 10 * MINUTE }, () => {
+  let dist;
+
+  before(async () => {
+    app = join(work, 'app');
+    cpSync(EXAMPLE, app, {
+      recursive: true,
+      filter: (src) => !/[/\\](node_modules|dist)$|\.tgz$|[/\\]package-lock\.json$/.test(src),
+    });
+    cpSync(tarball, join(app, 'spa-oauth.tgz'));
+    await npm(['install', '--prefer-offline'], { cwd: app, timeout: 6 * MINUTE });
+  });
+
+  it('installs the packed files unchanged', () => {
+    const installed = join(app, 'node_modules', 'spa-oauth');
+    const files = listFiles(installed);
+    assert.deepEqual(files, packed.files.map((f) => f.path).sort());
+    for (const file of files) {
+      assert.ok(readFileSync(join(installed, file)).equals(readFileSync(join(snapshot, file))), `${file} differs from pkg/`);
+    }
+  });
+
+  it('imports from Node: the ESM entry, its exports, no side effects', async () => {
+    writeFileSync(join(app, 'node-import.mjs'), `
+      const globalsBefore = Object.getOwnPropertyNames(globalThis).sort().join();
+      const mod = await import('spa-oauth');
+      const { default: manifest } = await import('spa-oauth/package.json', { with: { type: 'json' } });
+      const err = new mod.AuthError('login_required', 'no session', 'refused', 400, 'AADB2C90118');
+      console.log(JSON.stringify({
+        exports: Object.keys(mod).sort(),
+        kinds: Object.fromEntries(Object.entries(mod).map(([k, v]) => [k, typeof v])),
+        newGlobals: Object.getOwnPropertyNames(globalThis).sort().join() !== globalsBefore,
+        name: manifest.name,
+        wasm: import.meta.resolve('spa-oauth/spa_oauth_bg.wasm'),
+        error: {
+          isError: err instanceof Error, name: err.name, code: err.code, message: err.message,
+          description: err.description, status: err.status, b2cCode: err.b2cCode,
+        },
+      }));
+    `);
+    const { stdout } = await runOk(process.execPath, ['node-import.mjs'], { cwd: app });
+    const seen = JSON.parse(stdout);
+    assert.deepEqual(seen.exports, ['AuthClient', 'AuthError', 'default', 'initSync']);
+    assert.deepEqual(seen.kinds, { AuthClient: 'function', AuthError: 'function', default: 'function', initSync: 'function' });
+    assert.equal(seen.newGlobals, false, 'importing the package changed globalThis');
+    assert.equal(seen.name, 'spa-oauth');
+    assert.equal(fileURLToPath(seen.wasm), join(app, 'node_modules', 'spa-oauth', 'spa_oauth_bg.wasm'));
+    assert.deepEqual(seen.error, {
+      isError: true, name: 'AuthError', code: 'login_required', message: 'no session',
+      description: 'refused', status: 400, b2cCode: 'AADB2C90118',
+    });
+  });
+
+  it('type-checks against the installed typings (examples/vite/tsconfig.json)', async () => {
+    await runOk(TSC, ['-p', join(app, 'tsconfig.json'), '--pretty', 'false'], { cwd: app });
+  });
+
+  it('builds with vite build: one wasm asset, the package\'s own', async () => {
+    await runOk(join(app, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: app, timeout: 3 * MINUTE });
+    dist = join(app, 'dist');
+    const files = listFiles(dist);
+    assert.ok(files.includes('index.html'), `dist: ${files}`);
+    const wasm = files.filter((f) => f.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, `wasm assets: ${wasm}`);
+    assert.ok(readFileSync(join(dist, wasm[0])).equals(readFileSync(join(snapshot, 'spa_oauth_bg.wasm'))));
+    const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+    assert.ok(!js.includes('AGFzbQ'), 'the wasm is inlined into the JS as base64');
+  });
+
+  it('logs in through the OP in Chromium: logged-in, tokens present, clean URL', { timeout: 2 * MINUTE }, async (t) => {
+    assert.ok(dist, 'vite build did not run');
+    const web = await startStatic({ mounts: { '/': dist }, root: dist });
+    t.after(() => web.close());
+    const op = await startOP({ redirectUris: [`${web.origin}/`] });
+    t.after(() => op.close());
+    const browser = await launchBrowser();
+    t.after(() => browser.close());
+
+    const page = await newPage(browser);
+    const warnings = [];
+    page.on('console', (msg) => {
+      const from = msg.location().url ?? '';
+      if ((msg.type() === 'warning' || msg.type() === 'error') && from.startsWith(web.origin)) warnings.push(msg.text());
+    });
+    const wasmResponses = [];
+    page.on('response', (res) => {
+      if (res.url().endsWith('.wasm')) wasmResponses.push(res.headers()['content-type']);
+    });
+
+    const start = new URL('/', web.origin);
+    start.searchParams.set('op', op.issuer);
+    start.searchParams.set('client', 'spa-demo');
+    await page.goto(start.href);
+    await waitForStatus(page, 'logged-out');
+    assert.deepEqual(wasmResponses, ['application/wasm']);
+
+    const posts = op.tokenRequests();
+    await page.locator('#login').click();
+    await signInAtOP(page, op);
+    await waitForStatus(page, 'logged-in');
+
+    const session = JSON.parse(await page.locator('#session').textContent());
+    const now = Date.now();
+    assert.equal(session.accessToken, true, 'accessToken');
+    assert.equal(session.idToken, true, 'idToken');
+    assert.equal(session.refreshToken, true, 'refreshToken');
+    assert.equal(session.tokenType, 'Bearer');
+    assert.equal(session.sub, 'alice');
+    assert.ok(session.expiresAt > now && session.expiresAt < now + 3700_000, `expiresAt ${session.expiresAt}`);
+    assert.equal(op.tokenRequests() - posts, 1, 'token requests');
+    assert.deepEqual(callbackParamsIn(page.url()), [], 'response parameters left in the URL');
+
+    // A reload keeps the session (sessionStorage) without another token request.
+    await page.reload();
+    await waitForStatus(page, 'logged-in');
+    assert.equal(op.tokenRequests() - posts, 1, 'token requests after reload');
+
+    assert.deepEqual(page.pageErrors, [], 'page errors');
+    assert.deepEqual(warnings, [], 'console warnings/errors (e.g. a deprecated init call)');
+  });
+});
+
+// ---- (c) the typings ------------------------------------------------------------------------
+
+describe('TypeScript', { timeout: 5 * MINUTE }, () => {
+  let dir;
+  before(() => {
+    dir = mkdtempSync(join(work, 'types-'));
+  });
+
+  it('accepts the whole API used correctly (usage.ts) and every marked mistake (wrong-usage.ts)', async () => {
+    const config = writeTsconfig(dir, { pkg: snapshot, files: [join(TYPES, 'usage.ts'), join(TYPES, 'wrong-usage.ts')] });
+    await runOk(TSC, ['-p', config, '--pretty', 'false']);
+  });
+
+  it('rejects each mistake of wrong-usage.ts once its @ts-expect-error is removed', async () => {
+    const source = readFileSync(join(TYPES, 'wrong-usage.ts'), 'utf8').split('\n');
+    const expected = [];
+    const stripped = source.map((line, i) => {
+      const m = /^\s*\/\/ @ts-expect-error (TS\d+) (.+)$/.exec(line);
+      if (!m) return line;
+      expected.push({ file: 'wrong-usage.ts', line: i + 2, code: m[1], why: m[2] });
+      return '';   // same line numbers
+    });
+    assert.ok(expected.length >= 10, `only ${expected.length} marked mistakes`);
+    const copy = mkdtempSync(join(dir, 'stripped-'));
+    writeFileSync(join(copy, 'wrong-usage.ts'), stripped.join('\n'));
+    const config = writeTsconfig(copy, { pkg: snapshot, files: ['wrong-usage.ts'] });
+
+    const { code, stdout } = await run(TSC, ['-p', config, '--pretty', 'false']);
+    assert.notEqual(code, 0, 'tsc accepted wrong-usage.ts without its @ts-expect-error lines');
+    const seen = diagnostics(stdout);
+    const key = (d) => `${d.file}:${d.line} ${d.code}`;
+    for (const e of expected) {
+      assert.ok(seen.some((d) => key(d) === key(e)), `no ${e.code} on line ${e.line} (${e.why}); tsc said:\n${stdout}`);
+    }
+    const unexpected = seen.filter((d) => !expected.some((e) => key(e) === key(d)));
+    assert.deepEqual(unexpected, [], `errors that no @ts-expect-error announces:\n${stdout}`);
+  });
+
+  it('has no `any` in the public API of spa_oauth.d.ts', () => {
+    const dts = readFileSync(join(snapshot, 'spa_oauth.d.ts'), 'utf8');
+    // Comments blanked out (line numbers kept), so only types are searched.
+    const code = dts
+      .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
+      .replace(/\/\/.*$/gm, '')
+      .split('\n');
+    // wasm-bindgen's own section (InitInput, InitOutput, SyncInitInput, initSync, the default
+    // export __wbg_init) types the raw wasm exports: not part of our API.
+    const first = code.findIndex((line) => line.startsWith('export type InitInput'));
+    const last = code.findIndex((line) => line.startsWith('export default function __wbg_init'));
+    assert.ok(first > 0 && last > first, 'wasm-bindgen\'s init section not found');
+    const api = code.filter((_, i) => i < first || i > last).join('\n');
+    assert.match(api, /export class AuthClient \{/);
+    assert.match(api, /export class AuthError extends Error \{/);
+    assert.match(api, /export interface AuthClientConfig \{/);
+    const offenders = code
+      .map((text, i) => ({ at: `spa_oauth.d.ts:${i + 1}`, text: text.trim() }))
+      .filter(({ text }, i) => (i < first || i > last) && /\bany\b/.test(text));
+    assert.deepEqual(offenders, [], 'the public typings use `any`');
+  });
+
+  it('usage.ts uses every option, method, field and event the typings declare', () => {
+    const strip = (text) => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const dts = strip(readFileSync(join(snapshot, 'spa_oauth.d.ts'), 'utf8'));
+    const usage = strip(readFileSync(join(TYPES, 'usage.ts'), 'utf8'));
+    const body = (head) => {
+      const at = dts.search(new RegExp(`export (interface|class) ${head}\\b[^{]*\\{`));
+      assert.ok(at >= 0, `${head} not found in spa_oauth.d.ts`);
+      return dts.slice(dts.indexOf('{', at) + 1, dts.indexOf('\n}', at));
+    };
+    const members = (head) => [...body(head).matchAll(/^\s*(?:readonly\s+)?(\w+)\??\s*[:(]/gm)].map((m) => m[1]);
+    const declared = {
+      AuthClientConfig: members('AuthClientConfig'),
+      LoginRedirectOptions: members('LoginRedirectOptions'),
+      TokenSet: members('TokenSet'),
+      User: members('User'),
+      AuthClient: members('AuthClient').filter((name) => name !== 'constructor'),
+      AuthError: members('AuthError').filter((name) => name !== 'constructor'),
+    };
+    const events = [...(/export type AuthEventName =([^;]+);/.exec(dts)?.[1] ?? '').matchAll(/'(\w+)'/g)].map((m) => m[1]);
+    assert.ok(declared.AuthClientConfig.includes('clientId') && declared.AuthClient.includes('loginRedirect') && events.length > 0,
+      `could not read the typings: ${JSON.stringify({ ...declared, events })}`);
+    const missing = Object.entries(declared)
+      .flatMap(([type, names]) => names.filter((n) => !new RegExp(`\\b${n}\\b`).test(usage)).map((n) => `${type}.${n}`))
+      .concat(events.filter((e) => !usage.includes(`'${e}'`)).map((e) => `event '${e}'`));
+    assert.deepEqual(missing, [], 'tests/package/types/usage.ts does not use these: add them');
+  });
+
+  // Ordinary use the typings once refused: optional options, AuthError's real constructor.
+  it('accepts optional options and AuthError\'s real constructor (optional-use.ts)', async () => {
+    const copy = mkdtempSync(join(dir, 'pending-'));
+    const config = writeTsconfig(copy, { pkg: snapshot, files: [join(TYPES, 'optional-use.ts')] });
+    await runOk(TSC, ['-p', config, '--pretty', 'false']);
+  });
+
+  it('compiles with lib ES2022 + DOM and skipLibCheck off (no esnext lib needed)', async () => {
+    const copy = mkdtempSync(join(dir, 'es2022-'));
+    const config = writeTsconfig(copy, {
+      pkg: snapshot, files: [join(TYPES, 'usage.ts')], compilerOptions: { lib: ['ES2022', 'DOM', 'DOM.Iterable'] },
+    });
+    await runOk(TSC, ['-p', config, '--pretty', 'false']);
+  });
+});
