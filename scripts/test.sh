@@ -30,7 +30,7 @@ node --test --test-reporter=spec tests/package/ 2>&1 | tee "$log/package"
 # Passed tests of the runner output in $1 (cargo's "test result" lines, or node's "ℹ pass").
 count() { { grep -hoE "$2" "$log/$1" || true; } | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
 # The wasm-bindgen test binaries, each by name.
-wasm_count() { awk -v t="tests/$1.rs" '/Running /{on = index($0, t) > 0} on && /test result: ok/{print $4}' "$log/browser" | head -n1; }
+wasm_count() { awk -v t="tests/$1.rs" '/^ *Running (tests\/|unittests)/{on = index($0, t) > 0} on && /test result: ok/{print $4}' "$log/browser" | head -n1; }
 native=$(count native 'test result: ok\. [0-9]+ passed')
 browser=$(wasm_count browser); catalog=$(wasm_count catalog)
 e2e=$(count e2e '^ℹ pass [0-9]+'); package=$(count package '^ℹ pass [0-9]+')

@@ -124,7 +124,7 @@ export interface TokenSet {
 export type AuthErrorCode =
   | 'invalid_config' | 'state_mismatch' | 'invalid_response' | 'issuer_mismatch' | 'transaction_expired'
   | 'invalid_token_response' | 'http_error' | 'network_error' | 'discovery_error' | 'storage_error'
-  | 'crypto_error' | 'login_required' | 'invalid_id_token' | 'invalid_userinfo'
+  | 'crypto_error' | 'login_required' | 'invalid_id_token' | 'invalid_userinfo' | 'token_not_yet_valid'
   | 'access_denied' | 'invalid_request' | 'unauthorized_client' | 'unsupported_response_type' | 'invalid_scope'
   | 'server_error' | 'temporarily_unavailable' | 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type'
   | (string & {});

@@ -258,7 +258,11 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             assert_eq!(callback(&client).await, None);
             set_url(&url).await;
             let error = callback(&client).await;
-            Outcome { error, stored: client.session.tokens().is_some(), secrets: session_of(&client, vec![state, nonce, verifier]) }
+            Outcome {
+                error,
+                stored: client.session.tokens().is_some(),
+                secrets: session_of(&client, vec![state, nonce, verifier]),
+            }
         }
         "double_callback" => {
             let starter = client(id, "query", "");
@@ -313,6 +317,14 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             assert!(dropped, "the unreadable record is removed");
             Outcome { error: None, stored: client.session.tokens().is_some(), secrets: Vec::new() }
         }
+        "not_before_ahead" => {
+            let client = client(id, "query", "");
+            let (state, nonce, verifier) = start_login(&client, id).await;
+            set_url(&format!("?code=fault-not-before-ahead.{nonce}&state={state}")).await;
+            assert_eq!(callback(&client).await, None, "the login itself succeeds");
+            let error = client.access_token().await.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()));
+            Outcome { error, stored: client.session.tokens().is_some(), secrets: session_of(&client, vec![state, nonce, verifier]) }
+        }
         "corrupted_login" => {
             let client = client(id, "query", "");
             let (state, nonce, verifier) = start_login(&client, id).await;
@@ -342,8 +354,7 @@ async fn run(id: &str, case: Case) {
     let loc = web_sys::window().unwrap().location();
     let left = loc.search().unwrap() + &loc.hash().unwrap();
     assert_eq!(
-        code,
-        case.expect.code,
+        code, case.expect.code,
         "{id}: error code ({message}; stored {}, {requests} requests, URL now {left:.80})",
         outcome.stored
     );
@@ -354,7 +365,10 @@ async fn run(id: &str, case: Case) {
     }
     let console: Vec<String> = lines.iter().filter_map(|l| l.as_string()).collect();
     for secret in outcome.secrets.iter().filter(|s| s.len() >= 8) {
-        assert!(!message.contains(secret.as_str()) && !description.contains(secret.as_str()), "{id}: a secret in the error");
+        assert!(
+            !message.contains(secret.as_str()) && !description.contains(secret.as_str()),
+            "{id}: a secret in the error"
+        );
         assert!(!console.iter().any(|l| l.contains(secret.as_str())), "{id}: a secret on the console");
     }
     set_url("").await;

@@ -26,8 +26,8 @@ use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::json::Json;
 use crate::core::record::RecordWriter;
-use crate::core::url::HttpUrl;
 use crate::core::token_set::TokenSet;
+use crate::core::url::HttpUrl;
 use crate::single_flight::SingleFlight;
 
 use session::Session;

@@ -92,6 +92,13 @@ pub fn lifetime_line(step: &str, tokens: &TokenSet) -> String {
     }
 }
 
+fn not_yet_valid() -> AuthError {
+    AuthError::new(
+        ErrorKind::TokenNotYetValid,
+        "the provider says the access token is not valid yet (not_before): check the device clock",
+    )
+}
+
 fn login_required(why: &str) -> AuthError {
     AuthError::new(ErrorKind::LoginRequired, why.to_owned())
 }
@@ -115,9 +122,13 @@ impl Client {
         if let Some(token) = self.cached_access_token() {
             return Ok(token.as_string());
         }
+        let Some(tokens) = self.session.tokens() else { return Ok(None) };
+        if !tokens.has_started_at(now_ms()) {
+            // A refresh would only burn the refresh token for another token of the future.
+            return Err(not_yet_valid());
+        }
         // Other tabs' refreshes arrive through the storage event: no refresh token, no renewal.
-        let can_refresh = self.session.tokens.borrow().as_ref().is_some_and(|t| t.refresh_token.is_some());
-        if !can_refresh {
+        if tokens.refresh_token.is_none() {
             return Ok(None);
         }
         self.refresh().await.map(Some)
@@ -180,7 +191,11 @@ impl Client {
                 let token = fresh.access_token.expose().to_owned();
                 let merged = current.refreshed_by(fresh);
                 self.log.info(|| lifetime_line("refresh: done", &merged));
+                let started = merged.has_started_at(now_ms());
                 self.store_tokens(merged)?;
+                if !started {
+                    return Err(not_yet_valid());
+                }
                 Ok(token)
             }
             Err(e) => {

@@ -10,20 +10,15 @@ use super::url::{query_has, with_query};
 /// `endpoint` for `policy`. Three URL styles exist and all are kept in their style:
 /// - `?p=<policy>` in the query (login.microsoftonline.com, discovery of B2C): its value is
 ///   replaced;
-/// - the policy as a path segment (`https://t.b2clogin.com/t.onmicrosoft.com/<policy>/oauth2/...`)
-///   when `configured` names it: the segment is replaced;
+/// - the policy as a path segment (`https://t.b2clogin.com/t.onmicrosoft.com/<policy>/oauth2/...`):
+///   the segment `configured` names, or else the one between the tenant and `oauth2`, is replaced;
 /// - neither: `p` is added to the query.
 pub fn endpoint_for_policy(endpoint: &str, configured: Option<&str>, policy: Option<&str>) -> String {
     let Some(policy) = policy else { return endpoint.to_owned() };
     if query_has(endpoint, "p") {
         return replace_query_param(endpoint, "p", policy);
     }
-    if let Some(configured) = configured {
-        if let Some(replaced) = replace_path_segment(endpoint, configured, policy) {
-            return replaced;
-        }
-    }
-    with_query(endpoint, [("p", policy)])
+    replace_path_segment(endpoint, configured, policy).unwrap_or_else(|| with_query(endpoint, [("p", policy)]))
 }
 
 fn replace_query_param(url: &str, key: &str, value: &str) -> String {
@@ -43,7 +38,7 @@ fn replace_query_param(url: &str, key: &str, value: &str) -> String {
     format!("{base}?{}", pairs.join("&"))
 }
 
-fn replace_path_segment(url: &str, from: &str, to: &str) -> Option<String> {
+fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<String> {
     let (before_query, query) = match url.split_once('?') {
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
@@ -51,18 +46,20 @@ fn replace_path_segment(url: &str, from: &str, to: &str) -> Option<String> {
     let scheme_end = before_query.find("://")? + 3;
     let path_start = scheme_end + before_query.get(scheme_end..)?.find('/')?;
     let (origin, path) = before_query.split_at(path_start);
-    let mut found = false;
-    let path: Vec<&str> = path
-        .split('/')
-        .map(|segment| {
-            if !found && segment.eq_ignore_ascii_case(from) {
-                found = true;
-                to
-            } else {
-                segment
-            }
-        })
-        .collect();
+    let mut path: Vec<&str> = path.split('/').collect();
+    // `["", tenant, policy, "oauth2", ...]`: without a configured name, the segment before
+    // `oauth2` is the policy when a tenant segment precedes it.
+    let at = match from {
+        Some(name) => path.iter().position(|s| s.eq_ignore_ascii_case(name)),
+        None => path.iter().position(|s| *s == "oauth2").filter(|&i| i >= 3).map(|i| i - 1),
+    };
+    let found = match at.and_then(|i| path.get_mut(i)) {
+        Some(segment) => {
+            *segment = to;
+            true
+        }
+        None => false,
+    };
     found.then(|| {
         let mut out = format!("{origin}{}", path.join("/"));
         if let Some(q) = query {
@@ -103,6 +100,11 @@ mod tests {
             "https://t.b2clogin.com/t.onmicrosoft.com/B2C_1A_PROFILEEDIT/oauth2/v2.0/authorize"
         );
         assert_eq!(endpoint_for_policy(e, Some("b2c_1a_signin"), Some("b2c_1a_signin")).matches("signin").count(), 1);
+        assert_eq!(
+            endpoint_for_policy(e, None, Some("b2c_1_edit_profile")),
+            "https://t.b2clogin.com/t.onmicrosoft.com/b2c_1_edit_profile/oauth2/v2.0/authorize",
+            "no policy configured: the segment before oauth2"
+        );
     }
 
     #[test]
@@ -113,6 +115,8 @@ mod tests {
             "https://h/t/token?p=b2c_1_x"
         );
         assert_eq!(endpoint_for_policy("https://h/t/token", None, None), "https://h/t/token");
+        let legacy = "https://login.microsoftonline.com/t.onmicrosoft.com/oauth2/v2.0/token";
+        assert_eq!(endpoint_for_policy(legacy, None, Some("b2c_1_x")), format!("{legacy}?p=b2c_1_x"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::config::ResponseMode;
 use super::error::{AuthError, ErrorKind, Result};
-use super::form::decode_pairs;
+use super::form::{decode_component, decode_pairs};
 use super::secret::Secret;
 
 /// Parameters of an authorization response; all are removed from the URL once it is handled
@@ -80,12 +80,14 @@ pub fn parse_response(part: &str) -> Result<AuthorizationResponse> {
 }
 
 /// Removes [`RESPONSE_PARAMS`] from a URL part, keeping the app's own parameters verbatim.
+/// Names are compared decoded (`%69ss` is `iss`); a name that does not decode goes too.
 /// Returns the part without its leading `?`/`#`; empty when nothing is left.
 pub fn strip_response_params(part: &str) -> String {
-    part.split('&')
-        .filter(|p| !p.is_empty() && !RESPONSE_PARAMS.contains(&p.split('=').next().unwrap_or("")))
-        .collect::<Vec<_>>()
-        .join("&")
+    let is_response_param = |pair: &str| {
+        let name = pair.split('=').next().unwrap_or_default();
+        decode_component(name).is_none_or(|n| RESPONSE_PARAMS.contains(&n.as_str()))
+    };
+    part.split('&').filter(|p| !p.is_empty() && !is_response_param(p)).collect::<Vec<_>>().join("&")
 }
 
 #[cfg(test)]
@@ -154,5 +156,6 @@ mod tests {
         assert_eq!(strip_response_params("tab=2&code=a&state=b&iss=c&session_state=z"), "tab=2&session_state=z");
         assert_eq!(strip_response_params("error=x&error_description=y&state=s"), "");
         assert_eq!(strip_response_params("codes=1&statex=2"), "codes=1&statex=2");
+        assert_eq!(strip_response_params("a=1&%69ss=x&error_descriptio%6E=y&b%ZZ=2"), "a=1");
     }
 }

@@ -38,6 +38,9 @@ pub enum ErrorKind {
     StorageError,
     /// WebCrypto is unavailable (not a secure context) or failed.
     CryptoError,
+    /// The access token's `not_before` is still ahead (by more than the clock skew): the
+    /// device clock is most likely wrong; a refresh would not help.
+    TokenNotYetValid,
     /// No usable session: the app has to call `loginRedirect()`.
     LoginRequired,
 }
@@ -60,6 +63,7 @@ impl ErrorKind {
             ErrorKind::StorageError => "storage_error",
             ErrorKind::CryptoError => "crypto_error",
             ErrorKind::LoginRequired => "login_required",
+            ErrorKind::TokenNotYetValid => "token_not_yet_valid",
         }
     }
 }

@@ -61,6 +61,11 @@ pub fn decode_pairs(input: &str) -> Result<Vec<(String, String)>> {
     Ok(pairs)
 }
 
+/// Decodes one form-urlencoded component; `None` when it is not valid.
+pub fn decode_component(s: &str) -> Option<String> {
+    decode(s).ok()
+}
+
 fn decode(s: &str) -> Result<String> {
     let bad = || AuthError::new(ErrorKind::InvalidResponse, "the response has invalid percent-encoding");
     let mut bytes = Vec::with_capacity(s.len());

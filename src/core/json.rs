@@ -110,7 +110,7 @@ impl Json {
             _ => return None,
         };
         let digits = text.strip_prefix('-').unwrap_or(text);
-        if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         text.parse().ok()
@@ -333,6 +333,7 @@ mod tests {
         assert_eq!(int(r#""36 00""#), None);
         assert_eq!(int(r#""""#), None);
         assert_eq!(int("99999999999999999999"), None);
+        assert_eq!(int("9223372036854775807"), Some(i64::MAX));
     }
 
     #[test]

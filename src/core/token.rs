@@ -79,11 +79,17 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
         Some(_) => return Err(invalid("expires_in is out of range")),
         None => None,
     };
+    // Azure AD B2C's `not_before`: seconds since the epoch, believable only up to 10 years ahead.
+    let not_before_ms = match seconds("not_before")? {
+        Some(s) if (0..=sent_at_ms / 1000 + MAX_EXPIRES_IN_S).contains(&s) => Some(s * 1000),
+        Some(_) => return Err(invalid("not_before is out of range")),
+        None => None,
+    };
     Ok(TokenSet {
         access_token: Secret::new(access_token),
         token_type: "Bearer".into(),
         expires_at_ms,
-        not_before_ms: seconds("not_before")?.map(|s| s.saturating_mul(1000)),
+        not_before_ms,
         refresh_token: text("refresh_token")?.map(Secret::new),
         id_token: text("id_token")?.map(Secret::new),
         scope: text("scope")?,
@@ -96,7 +102,7 @@ mod tests {
     use super::*;
     use crate::core::form::decode_pairs;
 
-    const SENT: i64 = 1_000_000;
+    const SENT: i64 = 1_700_000_000_000;
 
     #[test]
     fn builds_the_code_redemption_body() {
@@ -184,6 +190,8 @@ mod tests {
             r#"{"access_token":"at","token_type":"Bearer","expires_in":999999999999}"#,
             r#"{"access_token":"at","token_type":"Bearer","refresh_token":{}}"#,
             r#"{"access_token":"at","access_token":"other","token_type":"Bearer"}"#,
+            r#"{"access_token":"at","token_type":"Bearer","not_before":1000000000000000}"#,
+            r#"{"access_token":"at","token_type":"Bearer","not_before":-1}"#,
         ] {
             let e = parse_token_response(200, body, SENT).unwrap_err();
             assert_eq!(e.code, "invalid_token_response", "{body}");

@@ -34,9 +34,17 @@ impl TokenSet {
     /// Whether the access token can be used at `now_ms`, with `margin_ms` to spare. A token of
     /// unknown lifetime is usable until the resource server says otherwise.
     pub fn is_usable_at(&self, now_ms: i64, margin_ms: i64) -> bool {
-        let started = self.not_before_ms.is_none_or(|nb| now_ms.saturating_add(5 * 60 * 1000) >= nb);
-        let fresh = self.expires_at_ms.is_none_or(|exp| now_ms.saturating_add(margin_ms) < exp);
-        started && fresh
+        self.has_started_at(now_ms) && self.is_fresh_at(now_ms, margin_ms)
+    }
+
+    /// Whether `not_before` (Azure AD B2C) has come, with 5 minutes of clock skew allowed.
+    pub fn has_started_at(&self, now_ms: i64) -> bool {
+        self.not_before_ms.is_none_or(|nb| now_ms.saturating_add(5 * 60 * 1000) >= nb)
+    }
+
+    /// Whether the token has more than `margin_ms` left (a token of unknown lifetime has).
+    pub fn is_fresh_at(&self, now_ms: i64, margin_ms: i64) -> bool {
+        self.expires_at_ms.is_none_or(|exp| now_ms.saturating_add(margin_ms) < exp)
     }
 
     /// RFC 6749 §6 and OIDC Core §12.2: the session after a refresh answered `fresh`. A

@@ -63,7 +63,10 @@ impl<'a> HttpUrl<'a> {
     /// Whether the host is a loopback name or address (RFC 8252 §8.3; `localhost` per RFC 6761).
     pub fn is_loopback(&self) -> bool {
         let host = self.host();
-        host == "localhost" || host.ends_with(".localhost") || host == "[::1]" || host.starts_with("127.")
+        host == "localhost"
+            || host.ends_with(".localhost")
+            || host == "[::1]"
+            || host.parse::<core::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback())
     }
 
     /// Whether the URL may carry OAuth traffic: https anywhere, plain http only on loopback
@@ -139,6 +142,9 @@ mod tests {
         assert!(ok("http://[::1]/"));
         assert!(!ok("http://example.com"));
         assert!(!ok("http://localhost.evil.com"));
+        assert!(ok("http://127.1.2.3:9/"));
+        assert!(!ok("http://127.0.0.1.nip.io/token"), "a DNS name that looks like loopback");
+        assert!(!ok("http://127.evil.example/"));
     }
 
     #[test]

@@ -124,6 +124,7 @@ catalog! {
     body_2mb => Case { area: "token endpoint", input: "a 2 MB body", setup: fault("?code=fault-2mb.{nonce}&state={state}"), expect: refused_after_request("invalid_token_response") },
     cors_refused => Case { area: "token endpoint", input: "no CORS header (the browser hides the answer)", setup: fault("?code=fault-cors.{nonce}&state={state}"), expect: refused_after_request("network_error") },
     unreachable => Case { area: "token endpoint", input: "nothing listening", setup: query_with("?code={code}&state={state}", r#""tokenEndpoint":"http://127.0.0.1:9/token""#), expect: refused("network_error") },
+    not_before_ahead => Case { area: "token endpoint", input: "not_before 30 minutes ahead (a wrong device clock), then getAccessToken()", setup: Setup::Scenario("not_before_ahead"), expect: Expect { code: "token_not_yet_valid", token_requests: 1, stored: true } },
     hanging => Case { area: "token endpoint", input: "never answers (timeoutSeconds 1)", setup: query_with("?code=fault-hang.{nonce}&state={state}", r#""timeoutSeconds":1"#), expect: refused_after_request("network_error") },
 
     // ID token (OIDC Core §3.1.3.7): in a 200 answer to the code.

@@ -66,6 +66,7 @@ export const faults = {
   cors: (ctx) => ({ ...tokens(ctx), cors: false }),
   hang: () => ({ hang: true }),
   'no-id-token': (ctx) => tokens(ctx, { id_token: undefined }),
+  'not-before-ahead': (ctx) => tokens(ctx, { not_before: String(now() + 1800) }),
   'id-alg-none': (ctx) => withIdToken(ctx, { header: { alg: 'none' }, sign: 'none' }),
   'id-hs256': (ctx) => withIdToken(ctx, { header: { alg: 'HS256' }, sign: 'hmac' }),
   'id-bad-signature': (ctx) => withIdToken(ctx, { key: stranger.privateKey }),
