@@ -142,7 +142,7 @@ async fn subtle_crypto_sha256_gives_the_rfc7636_challenge() {
 
 #[wasm_bindgen_test]
 async fn posts_a_form_body_without_cookies() {
-    let answer = http::Http::new(30).post_form(&format!("{}/echo", fixture()), "a=1+2&b=%C3%A9".into()).await.unwrap();
+    let answer = http::Http::new(30).post_form(&format!("{}/echo", fixture()), "a=1+2&b=%C3%A9").await.unwrap();
     assert_eq!(answer.status, 200);
     let echo = Json::parse(&answer.body).unwrap();
     assert_eq!(echo.get("method").and_then(Json::as_str), Some("POST"));
@@ -155,7 +155,7 @@ async fn posts_a_form_body_without_cookies() {
 async fn http_errors_and_unreachable_servers() {
     let answer = http::Http::new(30).get(&format!("{}/status/503", fixture())).await.unwrap();
     assert_eq!(answer.status, 503);
-    let err = http::Http::new(30).post_form("http://127.0.0.1:9/token", String::new()).await.err().unwrap();
+    let err = http::Http::new(30).post_form("http://127.0.0.1:9/token", "").await.err().unwrap();
     assert_eq!(err.code, "network_error");
     assert!(err.message.contains("http://127.0.0.1:9"));
 }
@@ -163,7 +163,7 @@ async fn http_errors_and_unreachable_servers() {
 #[wasm_bindgen_test]
 async fn a_hanging_server_times_out() {
     let started = spa_oauth::browser::now_ms();
-    let err = http::Http::new(1).post_form(&format!("{}/hang", fixture()), String::new()).await.err().unwrap();
+    let err = http::Http::new(1).post_form(&format!("{}/hang", fixture()), "").await.err().unwrap();
     assert_eq!(err.code, "network_error");
     assert!(err.message.contains("timed out after 1 s"), "{}", err.message);
     assert!(spa_oauth::browser::now_ms() - started >= 900, "it waited for the time-out");

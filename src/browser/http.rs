@@ -1,10 +1,12 @@
-//! HTTP through `fetch` (gloo-net): token requests, discovery, JWKS and UserInfo. Every
+//! HTTP to the provider through `fetch`: token requests, discovery, JWKS and UserInfo. Every
 //! request has a time-out and sends no cookies: a public client authenticates with PKCE,
 //! never with ambient credentials.
 
-use gloo_net::http::{Request, RequestBuilder};
-use web_sys::{AbortSignal, RequestCredentials};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit};
 
+use super::fetch;
 use crate::core::error::{AuthError, ErrorKind, Result};
 
 /// An HTTP answer: status and body text.
@@ -26,42 +28,48 @@ impl Http {
         Http { timeout_ms: timeout_s.saturating_mul(1000) }
     }
 
-    fn prepare(&self, builder: RequestBuilder) -> RequestBuilder {
-        builder
-            .header("Accept", "application/json")
-            .credentials(RequestCredentials::Omit)
-            .abort_signal(Some(&AbortSignal::timeout_with_u32(self.timeout_ms)))
-    }
-
-    /// POSTs an `application/x-www-form-urlencoded` body (RFC 6749 §4.1.3, §6).
-    pub async fn post_form(&self, url: &str, body: String) -> Result<HttpResponse> {
-        let request = self
-            .prepare(Request::post(url).header("Content-Type", "application/x-www-form-urlencoded"))
-            .body(body)
-            .map_err(|_| self.network_error(url))?;
-        self.send(request, url).await
+    /// POSTs an `application/x-www-form-urlencoded` body (RFC 6749 §4.1.3, §6): a CORS
+    /// "simple request", so no preflight.
+    pub async fn post_form(&self, url: &str, body: &str) -> Result<HttpResponse> {
+        self.send(url, "POST", Some(("Content-Type", "application/x-www-form-urlencoded")), Some(body)).await
     }
 
     /// GETs a JSON document (discovery, JWKS).
     pub async fn get(&self, url: &str) -> Result<HttpResponse> {
-        let request = self.prepare(Request::get(url)).build().map_err(|_| self.network_error(url))?;
-        self.send(request, url).await
+        self.send(url, "GET", None, None).await
     }
 
     /// GETs `url` with `Authorization: Bearer` (RFC 6750 §2.1), for UserInfo.
     pub async fn get_with_bearer(&self, url: &str, token: &str) -> Result<HttpResponse> {
-        let request = self
-            .prepare(Request::get(url).header("Authorization", &format!("Bearer {token}")))
-            .build()
-            .map_err(|_| self.network_error(url))?;
-        self.send(request, url).await
+        self.send(url, "GET", Some(("Authorization", &format!("Bearer {token}"))), None).await
     }
 
-    async fn send(&self, request: Request, url: &str) -> Result<HttpResponse> {
-        let response = request.send().await.map_err(|_| self.network_error(url))?;
-        let status = response.status();
-        let body = response.text().await.map_err(|_| self.network_error(url))?;
-        Ok(HttpResponse { status, body })
+    async fn send(
+        &self,
+        url: &str,
+        method: &str,
+        header: Option<(&str, &str)>,
+        body: Option<&str>,
+    ) -> Result<HttpResponse> {
+        let failed = || self.network_error(url);
+        let headers = Headers::new().map_err(|_| failed())?;
+        headers.append("Accept", "application/json").map_err(|_| failed())?;
+        if let Some((name, value)) = header {
+            headers.append(name, value).map_err(|_| failed())?;
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_headers(&headers);
+        init.set_credentials(RequestCredentials::Omit);
+        init.set_signal(Some(&AbortSignal::timeout_with_u32(self.timeout_ms)));
+        if let Some(b) = body {
+            init.set_body(&JsValue::from_str(b));
+        }
+        let request = Request::new_with_str_and_init(url, &init).map_err(|_| failed())?;
+        let response = fetch::send(&request).await.map_err(|_| failed())?;
+        let text = response.text().map_err(|_| failed())?;
+        let body = JsFuture::from(text).await.map_err(|_| failed())?.as_string().unwrap_or_default();
+        Ok(HttpResponse { status: response.status(), body })
     }
 
     /// Offline, DNS, TLS, CORS and time-outs all look alike from a page (`TypeError: Failed

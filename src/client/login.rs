@@ -131,7 +131,7 @@ impl Client {
         let sent_at = now_ms();
         let token_endpoint = self.token_endpoint(&metadata, tx.policy.as_deref());
         self.log.info(|| format!("callback: redeeming the code at {}", public_part(&token_endpoint)));
-        let answer = self.http.post_form(&token_endpoint, body).await?;
+        let answer = self.http.post_form(&token_endpoint, &body).await?;
         self.log.debug(|| {
             format!("callback: token endpoint answered HTTP {} after {} ms", answer.status, now_ms() - sent_at)
         });

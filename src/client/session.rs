@@ -184,7 +184,7 @@ impl Client {
         let scope = current.scope.clone().unwrap_or_else(|| self.config.scopes.join(" "));
         let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri);
         let sent_at = now_ms();
-        let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), body).await;
+        let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
         match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
             Ok(fresh) => {
                 self.check_refreshed_id_token(&current, &fresh).await?;
