@@ -322,8 +322,13 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             let (state, nonce, verifier) = start_login(&client, id).await;
             set_url(&format!("?code=fault-not-before-ahead.{nonce}&state={state}")).await;
             assert_eq!(callback(&client).await, None, "the login itself succeeds");
-            let error = client.access_token().await.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()));
-            Outcome { error, stored: client.session.tokens().is_some(), secrets: session_of(&client, vec![state, nonce, verifier]) }
+            let error =
+                client.access_token().await.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()));
+            Outcome {
+                error,
+                stored: client.session.tokens().is_some(),
+                secrets: session_of(&client, vec![state, nonce, verifier]),
+            }
         }
         "corrupted_login" => {
             let client = client(id, "query", "");
