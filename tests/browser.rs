@@ -18,6 +18,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{capture_console, fixture, page_url, restore_console};
+
 // Keys made in the browser for the signature tests: a JWS signed with a fresh key pair, and
 // the public JWK to check it with.
 #[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
@@ -28,16 +31,6 @@ const params = {
   ES384: [{ name: 'ECDSA', namedCurve: 'P-384' }, { name: 'ECDSA', hash: 'SHA-384' }],
 };
 const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const saved = {};
-export function captureConsole() {
-  const lines = [];
-  for (const m of ['log', 'info', 'debug', 'warn', 'error']) {
-    saved[m] = console[m];
-    console[m] = (...args) => { lines.push(args.map(String).join(' ')); };
-  }
-  return lines;
-}
-export function restoreConsole() { Object.assign(console, saved); }
 export async function signedToken(alg, claimsJson) {
   const [gen, sign] = params[alg];
   const pair = await crypto.subtle.generateKey(gen, true, ['sign', 'verify']);
@@ -50,10 +43,6 @@ export async function signedToken(alg, claimsJson) {
 extern "C" {
     #[wasm_bindgen(js_name = signedToken)]
     fn signed_token(alg: &str, claims_json: &str) -> js_sys::Promise;
-    #[wasm_bindgen(js_name = captureConsole)]
-    fn capture_console() -> js_sys::Array;
-    #[wasm_bindgen(js_name = restoreConsole)]
-    fn restore_console();
 }
 
 /// A fresh (token, public JWK) pair signed with `alg`.
@@ -91,17 +80,6 @@ async fn a_key_of_another_type_is_refused() {
     let (token, _) = signed("ES256", "{}").await;
     let (_, rsa_key) = signed("RS256", "{}").await;
     assert_eq!(jws::verify(&jwt::parse(&token).unwrap(), &rsa_key).await.unwrap_err().code, "invalid_id_token");
-}
-
-#[allow(clippy::option_env_unwrap)] // a run outside scripts/test.sh must fail loudly, not skip
-fn fixture() -> &'static str {
-    option_env!("SPA_OAUTH_FIXTURE").expect("run through scripts/test.sh, which starts the fixture server")
-}
-
-/// The test page's own URL, without query and fragment: our redirect URI.
-fn page_url() -> String {
-    let loc = web_sys::window().unwrap().location();
-    loc.origin().unwrap() + &loc.pathname().unwrap()
 }
 
 fn code_of(err: &JsValue) -> String {

@@ -19,6 +19,9 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod common;
+use common::{capture_console, fixture, page_url, restore_console, sleep};
+
 macro_rules! catalog {
     ($($id:ident => $case:expr,)*) => {
         $(
@@ -33,17 +36,6 @@ macro_rules! catalog {
 include!("catalog/cases.rs");
 
 #[wasm_bindgen(inline_js = r#"
-const saved = {};
-export function captureConsole() {
-  const lines = [];
-  for (const m of ['log', 'info', 'debug', 'warn', 'error']) {
-    saved[m] = console[m];
-    console[m] = (...args) => { lines.push(args.map(String).join(' ')); };
-  }
-  return lines;
-}
-export function restoreConsole() { Object.assign(console, saved); }
-export function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
 const storageGetter = Object.getOwnPropertyDescriptor(window, 'sessionStorage');
 export function disableSessionStorage() {
   Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError'); } });
@@ -58,11 +50,6 @@ export function fillStorage() {
 export function unfillStorage() { Storage.prototype.setItem = setItem; }
 "#)]
 extern "C" {
-    #[wasm_bindgen(js_name = captureConsole)]
-    fn capture_console() -> js_sys::Array;
-    #[wasm_bindgen(js_name = restoreConsole)]
-    fn restore_console();
-    fn sleep(ms: u32) -> js_sys::Promise;
     #[wasm_bindgen(js_name = disableSessionStorage)]
     fn disable_session_storage();
     #[wasm_bindgen(js_name = enableSessionStorage)]
@@ -71,16 +58,6 @@ extern "C" {
     fn fill_storage();
     #[wasm_bindgen(js_name = unfillStorage)]
     fn unfill_storage();
-}
-
-#[allow(clippy::option_env_unwrap)] // a run outside scripts/test.sh must fail loudly, not skip
-fn fixture() -> &'static str {
-    option_env!("SPA_OAUTH_FIXTURE").expect("run through scripts/test.sh, which starts the fixture server")
-}
-
-fn page_url() -> String {
-    let loc = web_sys::window().unwrap().location();
-    loc.origin().unwrap() + &loc.pathname().unwrap()
 }
 
 fn session_storage() -> web_sys::Storage {
