@@ -10,6 +10,7 @@ pub mod jws;
 pub mod location;
 pub mod lock;
 pub mod log;
+pub mod shared;
 pub mod storage;
 
 /// Milliseconds since the epoch, like `Date.now()`.

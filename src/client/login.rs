@@ -54,14 +54,19 @@ impl Client {
             nonce,
         };
         self.tx_store.set(&self.keys.login, &tx.to_json())?;
+        // A logout abandoned at the provider is over once a new login starts.
+        self.tx_store.remove(&self.keys.logout);
         Ok(url)
     }
 
     /// Whether the page's URL is this client's redirect URI carrying an authorization response
     /// in the configured response mode.
     pub fn is_callback(&self) -> bool {
-        location::current()
-            .is_ok_and(|url| self.is_redirect_target(&url) && self.holds_response(&url, self.config.response_mode))
+        location::current().is_ok_and(|url| {
+            let mode = self.config.response_mode;
+            self.is_redirect_target(&url) && self.holds_response(&url, mode)
+                || !self.holds_response(&url, mode) && self.is_logout_return(&url)
+        })
     }
 
     fn is_redirect_target(&self, url: &location::CurrentUrl) -> bool {
@@ -81,15 +86,17 @@ impl Client {
     /// URL first, whatever happens next.
     pub async fn handle_redirect_callback(&self) -> Result<Option<Option<String>>> {
         let url = location::current()?;
+        let mode = self.config.response_mode;
+        let other = if mode == ResponseMode::Query { ResponseMode::Fragment } else { ResponseMode::Query };
+        let any_response = self.holds_response(&url, mode) || self.holds_response(&url, other);
+        // The logout return may land on postLogoutRedirectUri, not the redirect URI.
+        if !any_response && self.handle_logout_return(&url)? {
+            return Ok(None);
+        }
         if !self.is_redirect_target(&url) {
             return Ok(None);
         }
-        let mode = self.config.response_mode;
-        let other = if mode == ResponseMode::Query { ResponseMode::Fragment } else { ResponseMode::Query };
         if !self.holds_response(&url, mode) {
-            if self.handle_logout_return(&url)? {
-                return Ok(None);
-            }
             if self.holds_response(&url, other) {
                 clean_url(&url);
                 return Err(AuthError::new(
@@ -139,7 +146,7 @@ impl Client {
             TokenSet { policy: tx.policy.clone(), ..parse_token_response(answer.status, &answer.body, sent_at)? };
         self.check_login_id_token(&tokens, tx.nonce.as_deref()).await?;
         self.log.info(|| lifetime_line("callback: logged in", &tokens));
-        self.store_tokens(tokens)?;
+        self.store_tokens(tokens).await?;
         Ok(Some(tx.app_state))
     }
 

@@ -162,6 +162,13 @@ impl Client {
         location::navigate(&with_query(&endpoint, params))
     }
 
+    /// Whether the URL is the return from a logout this tab started: a `state` in the query
+    /// while a logout is pending.
+    pub(super) fn is_logout_return(&self, url: &location::CurrentUrl) -> bool {
+        self.tx_store.get(&self.keys.logout).ok().flatten().is_some()
+            && url.search.trim_start_matches('?').split('&').any(|p| p.split('=').next() == Some("state"))
+    }
+
     /// The return from the end-session endpoint: `state` alone in the query, matching the
     /// pending logout. Cleans the URL; a `state` that does not match is `state_mismatch`.
     pub(super) fn handle_logout_return(&self, url: &location::CurrentUrl) -> Result<bool> {

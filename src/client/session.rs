@@ -7,7 +7,7 @@ use js_sys::{Object, Reflect};
 use wasm_bindgen::JsValue;
 
 use super::Client;
-use crate::browser::{events::Emitter, lock, now_ms};
+use crate::browser::{events::Emitter, lock, now_ms, shared};
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::token::{parse_token_response, refresh_body};
 use crate::core::token_set::TokenSet;
@@ -104,11 +104,26 @@ fn login_required(why: &str) -> AuthError {
 }
 
 impl Client {
-    /// Stores a new token set and tells the listeners.
-    pub(super) fn store_tokens(&self, tokens: TokenSet) -> Result<()> {
-        self.token_store.set(&self.keys.tokens, &tokens.to_json())?;
+    /// Stores a new token set and tells the listeners. With `storage: 'local'` the record
+    /// goes to IndexedDB first (what a tab reads under the refresh lock), then to localStorage
+    /// (what restores a tab at start and tells the others through the `storage` event).
+    pub(super) async fn store_tokens(&self, tokens: TokenSet) -> Result<()> {
+        let record = tokens.to_json();
+        if self.shares_tokens_across_tabs() && shared::set(&self.keys.tokens, Some(record.clone())).await.is_err() {
+            self.log.debug(|| "storage: IndexedDB unavailable; tabs coordinate through localStorage only".into());
+        }
+        self.token_store.set(&self.keys.tokens, &record)?;
         self.session.replace(Some(tokens));
         Ok(())
+    }
+
+    /// The session as the tabs last left it: IndexedDB (consistent across tabs), else
+    /// localStorage when IndexedDB is unavailable.
+    async fn read_shared_tokens(&self) -> Option<TokenSet> {
+        match shared::get(&self.keys.tokens).await {
+            Ok(record) => record.and_then(|text| TokenSet::from_json(&text).ok()),
+            Err(()) => self.read_stored_tokens(),
+        }
     }
 
     /// The hot path of `getAccessToken()`: a cached token that is valid for the margin.
@@ -161,7 +176,7 @@ impl Client {
         };
         if self.shares_tokens_across_tabs() {
             // Another tab may have refreshed (or logged out) while we waited for the lock.
-            let stored = self.read_stored_tokens();
+            let stored = self.read_shared_tokens().await;
             let newer = stored.as_ref().filter(|s| Some(s.access_token.expose()) != seen.as_deref());
             if let Some(newer) = newer.filter(|s| s.is_usable_at(now_ms(), self.config.expiry_margin_ms)) {
                 let token = newer.access_token.expose().to_owned();
@@ -192,7 +207,7 @@ impl Client {
                 let merged = current.refreshed_by(fresh);
                 self.log.info(|| lifetime_line("refresh: done", &merged));
                 let started = merged.has_started_at(now_ms());
-                self.store_tokens(merged)?;
+                self.store_tokens(merged).await?;
                 if !started {
                     return Err(not_yet_valid());
                 }
@@ -219,6 +234,12 @@ impl Client {
         self.log.info(|| "logout: local session cleared".into());
         self.token_store.remove(&self.keys.tokens);
         self.tx_store.remove(&self.keys.login);
+        if self.shares_tokens_across_tabs() {
+            let key = self.keys.tokens.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = shared::set(&key, None).await;
+            });
+        }
         self.session.replace(None);
     }
 }
