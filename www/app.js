@@ -16,12 +16,20 @@ const DEFAULT_CONFIG = {
 const WASM_MODULE = '/pkg/spa_oauth.js';
 // -----------------------------------------------------------------------------------------
 
+// Whether a user action is running: its buttons stay disabled until it ends.
+let busy = false;
+
+function setBusy(value) {
+  busy = value;
+  view.setBusy(value);
+}
+
 // "logged-in" means there is a session (a token set), even when its access token is about to
 // expire: getAccessToken() is the one to renew it. isAuthenticated() is shown with the tokens.
 function render(auth) {
   const tokens = auth.getTokens();
   view.setStatus(tokens ? 'logged-in' : 'logged-out');
-  view.renderButtons({ loggedIn: Boolean(tokens) });
+  if (!busy) view.renderButtons({ loggedIn: Boolean(tokens) });
   view.renderTokens(tokens, { isAuthenticated: () => auth.isAuthenticated() });
 }
 
@@ -33,13 +41,14 @@ function fail(err) {
 /** Runs one user action: clears the last error, renders the outcome, shows any failure. */
 async function perform(auth, action) {
   view.clearError();
-  view.setBusy(true);
+  setBusy(true);
   let failure = null;
   try {
     await action();
   } catch (err) {
     failure = err;
   }
+  setBusy(false);
   try {
     render(auth);
   } catch (err) {
@@ -48,18 +57,24 @@ async function perform(auth, action) {
   if (failure) fail(failure);
 }
 
+/** Runs a user action that leaves the page for the provider; shows why when it cannot. */
+async function redirect(auth, action) {
+  view.clearError();
+  setBusy(true);
+  view.setStatus('redirecting');
+  try {
+    await action();
+  } catch (err) {
+    setBusy(false);
+    render(auth);
+    fail(err);
+  }
+}
+
 function wireActions(auth) {
-  document.querySelector('#login').addEventListener('click', async () => {
-    view.clearError();
-    view.setBusy(true);
-    view.setStatus('redirecting');
-    try {
-      await auth.loginRedirect({ appState: { returnTo: location.pathname } });
-    } catch (err) {
-      render(auth);
-      fail(err);
-    }
-  });
+  document.querySelector('#login').addEventListener('click', () => redirect(auth, () => (
+    auth.loginRedirect({ appState: { returnTo: location.pathname } })
+  )));
 
   document.querySelector('#get-token').addEventListener('click', () => perform(auth, async () => {
     try {
@@ -76,6 +91,19 @@ function wireActions(auth) {
     view.renderGetTokenResult(null);
     view.renderAppState(null);
   }));
+
+  // Ends the provider's session too: its end-session page, then back here with a `state`
+  // that handleRedirectCallback() checks. Without an end-session endpoint, a local logout.
+  document.querySelector('#logout-everywhere').addEventListener('click', () => redirect(auth, async () => {
+    await auth.logout();
+    setBusy(false);
+    render(auth);
+  }));
+
+  // A login, refresh or logout in another tab (storage: 'local'), or a refresh that ended the
+  // session, shows at once.
+  auth.on('tokensChanged', () => render(auth));
+  auth.on('loggedOut', () => render(auth));
 }
 
 function wireSettings() {
@@ -117,7 +145,7 @@ async function main() {
   view.renderSettings(settings, config);
   view.showSettingsError(problems.join('; ') || null);
   wireSettings();
-  view.setBusy(true);
+  setBusy(true);
 
   let auth;
   try {
@@ -130,10 +158,11 @@ async function main() {
   window.demo = { auth, config };
   wireActions(auth);
 
-  const isCallback = auth.isCallback();
-  if (isCallback) view.setStatus('handling-callback');
+  if (auth.isCallback()) view.setStatus('handling-callback');
   await perform(auth, async () => {
-    if (isCallback) view.renderAppState((await auth.handleRedirectCallback())?.appState);
+    // A login response, or the return from the provider's logout (its `state` is checked).
+    const result = await auth.handleRedirectCallback();
+    if (result) view.renderAppState(result.appState);
   });
 }
 

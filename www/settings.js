@@ -5,6 +5,9 @@
 //   ?op=<issuer URL>   use this OpenID Provider (sets { authority })
 //   &client=<id>       with this client_id
 //   &mode=query        response mode: query | fragment
+//   &storage=local     where tokens live: session | local | memory (sets { storage })
+//   &margin=<seconds>  refresh this long before expiry (sets { expiryMarginSeconds })
+//   &api=<origin>      auth.fetch may send the token there; repeatable (sets { apiOrigins })
 //   ?reset             forget all saved settings
 //
 // None of these names collides with an OAuth response parameter (code, state, iss, error,
@@ -15,7 +18,8 @@ const KEYS = {
   provider: 'spa-oauth-demo.provider',
 };
 const RESPONSE_MODES = ['fragment', 'query'];
-const URL_PARAMS = ['op', 'client', 'mode', 'reset'];
+const STORAGE_KINDS = ['session', 'local', 'memory'];
+const URL_PARAMS = ['op', 'client', 'mode', 'storage', 'margin', 'api', 'reset'];
 
 // Keys that say where the provider is; any of them replaces the default authority.
 const LOCATION_KEYS = ['authority', 'metadataUrl', 'issuer', 'authorizationEndpoint', 'tokenEndpoint'];
@@ -56,6 +60,17 @@ export function clearSettings() {
   for (const key of Object.values(KEYS)) localStorage.removeItem(key);
 }
 
+/** `value` when it is an http(s) origin (scheme, host, port; no path), else null. */
+function httpOrigin(value) {
+  try {
+    const url = new URL(value);
+    const isOrigin = /^https?:$/.test(url.protocol) && url.origin === value.replace(/\/$/, '');
+    return isOrigin ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
 function httpUrl(value) {
   try {
     const url = new URL(value);
@@ -90,6 +105,21 @@ export function applyUrlOverrides() {
     }
   }
   if (params.has('client')) provider.clientId = params.get('client');
+  if (params.has('storage')) {
+    const storage = params.get('storage');
+    if (STORAGE_KINDS.includes(storage)) provider.storage = storage;
+    else problems.push(`ignored ?storage=: use ${STORAGE_KINDS.join(', ')}`);
+  }
+  if (params.has('margin')) {
+    const margin = params.get('margin');
+    if (/^\d+$/.test(margin)) provider.expiryMarginSeconds = Number(margin);
+    else problems.push('ignored ?margin=: use a whole number of seconds');
+  }
+  if (params.has('api')) {
+    const origins = params.getAll('api').map(httpOrigin);
+    if (origins.every(Boolean)) provider.apiOrigins = origins;
+    else problems.push('ignored ?api=: use http(s) origins (scheme, host, port; no path)');
+  }
   saveSettings({ provider });
 
   if (params.has('mode')) {

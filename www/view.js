@@ -31,7 +31,7 @@ export function clearError() {
   box.querySelector('.error-message').textContent = '';
 }
 
-const ACTIONS = ['#login', '#get-token', '#logout'];
+const ACTIONS = ['#login', '#get-token', '#logout', '#logout-everywhere'];
 
 /** Disables the session buttons while an operation runs (or when there is no client). */
 export function setBusy(busy) {

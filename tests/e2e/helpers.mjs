@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
+import { startApi } from '../support/api-server.mjs';
 import { startOP } from '../support/op.mjs';
 import { startStatic } from '../support/static.mjs';
 
@@ -33,18 +34,30 @@ export function launchBrowser() {
 }
 
 /**
- * Starts the page server and an OP whose only redirect URI is the page's root.
- * @returns {Promise<{ web, op, close(): Promise<void> }>}
+ * Starts the page server, an OP whose only redirect URI (and post-logout redirect URI) is the
+ * page's root, and `apis` protected APIs (tests/support/api-server.mjs) open to the page.
+ * `accessTokenTtl`: see startOP.
+ * @returns {Promise<{ web, op, apis: object[], close(): Promise<void> }>}
  */
-export async function startServers({ accessTokenTtl } = {}) {
+export async function startServers({ accessTokenTtl, apis = 0 } = {}) {
   const web = await startStatic();
-  const op = await startOP({ redirectUris: [`${web.origin}/`], accessTokenTtl });
-  return { web, op, close: () => Promise.all([web.close(), op.close()]).then(() => {}) };
+  const op = await startOP({
+    redirectUris: [`${web.origin}/`], postLogoutRedirectUris: [`${web.origin}/`], accessTokenTtl,
+  });
+  const started = await Promise.all(Array.from({ length: apis }, () => (
+    startApi({ issuer: op.issuer, corsOrigins: [web.origin] })
+  )));
+  const all = [web, op, ...started];
+  return { web, op, apis: started, close: () => Promise.all(all.map((s) => s.close())).then(() => {}) };
 }
 
 /** A fresh context (empty storage and cookies) and page; uncaught page errors are collected. */
 export async function newPage(browser) {
-  const context = await browser.newContext();
+  return newTab(await browser.newContext());
+}
+
+/** Another page in `context`: a tab sharing its cookies and localStorage. */
+export async function newTab(context) {
   const page = await context.newPage();
   page.setDefaultTimeout(STEP_TIMEOUT);
   page.pageErrors = [];
@@ -52,7 +65,8 @@ export async function newPage(browser) {
   return page;
 }
 
-const isInteraction = (op) => (url) => url.origin === op.issuer && url.pathname.startsWith('/interaction/');
+/** A URL predicate: the OP's login and consent pages. */
+export const isInteraction = (op) => (url) => url.origin === op.issuer && url.pathname.startsWith('/interaction/');
 
 /**
  * On the OP's dev login page: sign in with any name, then consent. `beforeConsent` runs on
@@ -77,13 +91,21 @@ export async function cancelAtOP(page, op) {
 
 // ---- the demo page ------------------------------------------------------------------------
 
-/** Opens the demo pointed at this OP in `mode`, and waits until it is ready and logged out. */
-export async function openDemo(page, { web, op }, { mode = 'fragment' } = {}) {
+/**
+ * Opens the demo pointed at this OP in `mode`, and waits until it is ready and shows `expect`.
+ * `storage`, `margin` (expiryMarginSeconds) and `apiOrigins` go to the AuthClient when given.
+ */
+export async function openDemo(page, { web, op }, {
+  mode = 'fragment', storage, margin, apiOrigins = [], expect = 'logged-out',
+} = {}) {
   const url = new URL('/', web.origin);
   url.searchParams.set('op', op.issuer);
   url.searchParams.set('mode', mode);
+  if (storage !== undefined) url.searchParams.set('storage', storage);
+  if (margin !== undefined) url.searchParams.set('margin', String(margin));
+  for (const origin of apiOrigins) url.searchParams.append('api', origin);
   await page.goto(url.href);
-  await waitForStatus(page, 'logged-out');
+  await waitForStatus(page, expect);
 }
 
 export async function readStatus(page) {
@@ -146,6 +168,32 @@ export function readAuth(page) {
       now: Date.now(),
     };
   });
+}
+
+/**
+ * A login the page refused: `#error` shows `code` (and a message matching `message`), no
+ * session in memory or storage, `tokenPosts` token requests since `tokenPostsBefore`, and no
+ * response parameter left in the URL.
+ */
+export async function assertLoginRejected(page, { op }, { code, message, tokenPostsBefore, tokenPosts = 0 }) {
+  await waitForStatus(page, 'error');
+  const shown = await readStatus(page);
+  assert.equal(shown.error, code, `#error shows ${shown.error}: ${shown.message}`);
+  if (message) assert.match(shown.message, message);
+
+  const { authenticated, tokens } = await readAuth(page);
+  assert.equal(authenticated, false, 'isAuthenticated()');
+  assert.equal(tokens, null, 'getTokens()');
+  assert.deepEqual(await tokenStorageKeys(page), [], 'token entries in storage');
+
+  assert.equal(op.tokenRequests() - tokenPostsBefore, tokenPosts, 'token requests');
+  assert.deepEqual(callbackParamsIn(page.url()), [], 'response parameters left in the URL');
+}
+
+/** Names of the page's Web Storage entries that hold tokens. */
+export async function tokenStorageKeys(page) {
+  const keys = await storageKeys(page);
+  return [...keys.session, ...keys.local].filter((key) => /token/i.test(key));
 }
 
 /** Names (never values) of the page's Web Storage entries. */

@@ -60,7 +60,26 @@ function tokenRequest(op, origin, body) {
   });
 }
 
-describe('local OP (oidc-provider)', { timeout: 4 * TEST_TIMEOUT }, () => {
+/** A login at the OP (query mode) and the code redeemed: the token response's JSON. */
+async function signedInTokens(browser, servers) {
+  const { op, web } = servers;
+  const { params, verifier } = await authorize(browser, servers, { responseMode: 'query', act: signInAtOP });
+  const res = await tokenRequest(op, web.origin, {
+    grant_type: 'authorization_code', code: params.get('code'), redirect_uri: `${web.origin}/`, code_verifier: verifier,
+  });
+  assert.equal(res.status, 200, `token endpoint: ${res.status}`);
+  return res.json();
+}
+
+const refreshWith = (servers, refreshToken) => tokenRequest(servers.op, servers.web.origin, {
+  grant_type: 'refresh_token', refresh_token: refreshToken,
+});
+
+const userInfoStatus = async (op, accessToken) => (await fetch(`${op.issuer}/me`, {
+  headers: { Authorization: `Bearer ${accessToken}` },
+})).status;
+
+describe('local OP (oidc-provider)', { timeout: 8 * TEST_TIMEOUT }, () => {
   let servers;
   let browser;
 
@@ -138,6 +157,43 @@ describe('local OP (oidc-provider)', { timeout: 4 * TEST_TIMEOUT }, () => {
       assert.ok(rotated.access_token && rotated.refresh_token);
     });
   }
+
+  it('rotates refresh tokens: a replayed one is refused and revokes the whole grant', { timeout: TEST_TIMEOUT }, async () => {
+    const { op } = servers;
+    const tokens = await signedInTokens(browser, servers);
+    const first = await refreshWith(servers, tokens.refresh_token);
+    assert.equal(first.status, 200);
+    const rotated = await first.json();
+    assert.ok(rotated.refresh_token && rotated.refresh_token !== tokens.refresh_token, 'a new refresh token');
+
+    const revokedBefore = op.grantsRevoked();
+    const replay = await refreshWith(servers, tokens.refresh_token);
+    assert.equal(replay.status, 400);
+    assert.equal((await replay.json()).error, 'invalid_grant');
+    assert.equal(op.grantsRevoked() - revokedBefore, 1, 'grants revoked by the replay');
+    assert.equal((await refreshWith(servers, rotated.refresh_token)).status, 400, 'the rotated token died with the grant');
+    assert.deepEqual(op.tokenLog().slice(-3), [
+      { grantType: 'refresh_token', status: 200 },
+      { grantType: 'refresh_token', status: 400 },
+      { grantType: 'refresh_token', status: 400 },
+    ]);
+  });
+
+  it('forgets one access token on request; revocation of a refresh token ends its grant', { timeout: TEST_TIMEOUT }, async () => {
+    const { op } = servers;
+    const tokens = await signedInTokens(browser, servers);
+    assert.equal(await userInfoStatus(op, tokens.access_token), 200);
+
+    await op.forgetAccessToken(tokens.access_token);
+    assert.equal(await userInfoStatus(op, tokens.access_token), 401, 'userinfo with the forgotten access token');
+    const refreshed = await refreshWith(servers, tokens.refresh_token);
+    assert.equal(refreshed.status, 200, 'the refresh token outlives the forgotten access token');
+    const next = await refreshed.json();
+
+    await op.revokeToken(next.refresh_token, 'refresh_token');
+    assert.equal((await refreshWith(servers, next.refresh_token)).status, 400, 'refresh with the revoked token');
+    assert.equal(await userInfoStatus(op, next.access_token), 401, 'its access token went with the grant');
+  });
 
   it('answers error=access_denied when the user cancels at the login page', { timeout: TEST_TIMEOUT }, async () => {
     const { op } = servers;

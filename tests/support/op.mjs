@@ -1,7 +1,8 @@
 // A real OpenID Provider (oidc-provider) on localhost, for the demo and the e2e tests.
 //
-// One public client (no secret, PKCE S256 required), authorization code + refresh token,
-// dev interactions: any login/password is accepted, the login name becomes `sub`.
+// One public client (no secret, PKCE S256 required), authorization code + refresh token
+// (rotated on every use; replaying a used one revokes the whole grant), dev interactions: any
+// login/password is accepted, the login name becomes `sub`. Token revocation (RFC 7009) on.
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -33,10 +34,10 @@ const { default: Provider } = await quietly(() => import('oidc-provider'));
 
 const DAY = 24 * 60 * 60;
 
-function signingKeys() {
+/** The OP's one signing key: an RSA private JWK with its kid. */
+function signingKey() {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwk = privateKey.export({ format: 'jwk' });
-  return { keys: [{ ...jwk, kid: randomUUID(), alg: 'RS256', use: 'sig' }] };
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg: 'RS256', use: 'sig' };
 }
 
 function account(accountId) {
@@ -51,7 +52,13 @@ function account(accountId) {
 
 const escapeHtml = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function configuration({ clientId, redirectUris, postLogoutRedirectUris, corsOrigins, accessTokenTtl }) {
+/** `accessTokenTtl` as oidc-provider's ttl function: a number, or seconds per grant type. */
+function accessTokenTtlOf(accessTokenTtl) {
+  if (typeof accessTokenTtl !== 'function') return accessTokenTtl;
+  return (ctx) => accessTokenTtl(ctx.oidc.params?.grant_type);
+}
+
+function configuration({ clientId, redirectUris, postLogoutRedirectUris, corsOrigins, accessTokenTtl, key }) {
   return {
     clients: [{
       client_id: clientId,
@@ -68,15 +75,33 @@ function configuration({ clientId, redirectUris, postLogoutRedirectUris, corsOri
     // Put the profile/email claims into the ID token too, so the demo can show them.
     conformIdTokenClaims: false,
     findAccount: (_ctx, id) => account(id),
-    jwks: signingKeys(),
+    jwks: { keys: [key] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    features: { devInteractions: { enabled: true } },
+    features: {
+      devInteractions: { enabled: true },
+      // RFC 7009: a client may revoke its own tokens.
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId },
+      // RP-Initiated Logout: the confirmation page (no external fonts, like renderError).
+      rpInitiatedLogout: {
+        enabled: true,
+        async logoutSource(ctx, form) {
+          ctx.type = 'html';
+          ctx.body = `<!DOCTYPE html><meta charset="utf-8"><title>Sign out</title>`
+            + `<h1>Sign out from ${escapeHtml(ctx.host)}?</h1>${form}`
+            + '<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>'
+            + '<button type="submit" form="op.logoutForm">No, stay signed in</button>';
+        },
+      },
+    },
     // The token POST comes from the page's origin (another port): allow exactly those origins.
     clientBasedCORS: (_ctx, origin, client) => client.clientId === clientId && corsOrigins.includes(origin),
     // oidc-provider drops offline_access unless prompt=consent; issue refresh tokens anyway.
     issueRefreshToken: async (_ctx, client) => client.clientId === clientId && client.grantTypeAllowed('refresh_token'),
+    // Every refresh returns a new refresh token and consumes the old one; a consumed one
+    // presented again is refused and revokes the grant (its refresh and access tokens).
+    rotateRefreshToken: true,
     ttl: {
-      AccessToken: accessTokenTtl,
+      AccessToken: accessTokenTtlOf(accessTokenTtl),
       AuthorizationCode: 60,
       IdToken: 3600,
       RefreshToken: 14 * DAY,
@@ -94,7 +119,20 @@ function configuration({ clientId, redirectUris, postLogoutRedirectUris, corsOri
 
 /**
  * Starts the OP. `port: 0` picks a free port. The issuer is exactly `http://localhost:<port>`.
- * @returns {Promise<{ issuer: string, port: number, close(): Promise<void>, tokenRequests(): number }>}
+ * `accessTokenTtl` is seconds, or a function of the grant type (`'authorization_code'`,
+ * `'refresh_token'`) giving seconds.
+ *
+ * Besides `issuer`, `port` and `close()`, the returned object lets tests observe and steer it:
+ * - `tokenRequests(grantType?)`: how many token POSTs arrived (of that grant type);
+ * - `tokenLog()`: `{ grantType, status }` of each token POST, oldest first (no token values);
+ * - `grantsRevoked()`: how many grants were revoked (revocation, or a refresh token replayed);
+ * - `revokeToken(token, hint?)`: RFC 7009 revocation as the client would send it (for a
+ *   refresh or access token this revokes every token of its grant);
+ * - `forgetAccessToken(token)`: the OP drops this one access token and nothing else, so that
+ *   resource servers see it refused while its refresh token stays good;
+ * - `signingKey`: the private JWK the OP signs ID tokens with, for tests that must forge a
+ *   validly signed ID token.
+ * @returns {Promise<object>}
  */
 export async function startOP({
   port = 0,
@@ -111,22 +149,45 @@ export async function startOP({
   const boundPort = await listen(server, port);
   const issuer = `http://localhost:${boundPort}`;
 
+  const key = signingKey();
   const provider = quietly(() => new Provider(issuer, configuration({
-    clientId, redirectUris, postLogoutRedirectUris, corsOrigins, accessTokenTtl,
+    clientId, redirectUris, postLogoutRedirectUris, corsOrigins, accessTokenTtl, key,
   })));
 
-  let tokenPosts = 0;
+  const tokenLog = [];
   provider.use(async (ctx, next) => {
-    if (ctx.method === 'POST' && ctx.path === '/token') tokenPosts += 1;
-    await next();
+    if (ctx.method !== 'POST' || ctx.path !== '/token') return next();
+    const entry = { grantType: null, status: null };
+    tokenLog.push(entry);
+    try {
+      await next();
+    } finally {
+      entry.grantType = ctx.oidc?.params?.grant_type ?? null;
+      entry.status = ctx.status;
+    }
   });
+  let grantsRevoked = 0;
+  provider.on('grant.revoked', () => { grantsRevoked += 1; });
 
   server.on('request', quietly(() => provider.callback()));
 
   return {
     issuer,
     port: boundPort,
-    tokenRequests: () => tokenPosts,
+    tokenRequests: (grantType) => tokenLog.filter((e) => !grantType || e.grantType === grantType).length,
+    tokenLog: () => tokenLog.map((e) => ({ ...e })),
+    grantsRevoked: () => grantsRevoked,
+    async revokeToken(token, hint) {
+      const body = new URLSearchParams({ client_id: clientId, token, ...(hint && { token_type_hint: hint }) });
+      const res = await fetch(`${issuer}/token/revocation`, { method: 'POST', body });
+      if (res.status !== 200) throw new Error(`revocation answered HTTP ${res.status}`);
+    },
+    async forgetAccessToken(token) {
+      const found = await provider.AccessToken.find(token);
+      if (!found) throw new Error('the OP does not know this access token');
+      await found.destroy();
+    },
+    signingKey: { ...key },
     close: closer(server),
   };
 }
