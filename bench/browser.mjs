@@ -1,0 +1,132 @@
+// The in-browser measurements: the local OP and the bench site, headless Chromium, and one
+// complete login per run (fresh browser context: empty storage, cookies and caches).
+import { chromium } from 'playwright-core';
+
+import { signInAtOP } from '../tests/e2e/helpers.mjs';
+import { startOP } from '../tests/support/op.mjs';
+import { startStatic } from '../tests/support/static.mjs';
+import { SITE, writePages } from './bundle.mjs';
+import { LIBRARIES } from './libraries.mjs';
+
+export const SCOPES = ['openid', 'profile', 'offline_access'];
+const CLIENT_ID = 'spa-demo';
+const STEP_TIMEOUT = 20_000;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run',
+  // performance.memory.usedJSHeapSize unquantized, for the in-page heap samples.
+  '--enable-precise-memory-info',
+];
+
+/** Starts the site, the OP (one redirect URI per library page) and Chromium. */
+export async function startBench() {
+  const web = await startStatic({ mounts: { '/': SITE } });
+  const redirectUri = (name) => `${web.origin}/${name}/`;
+  const op = await startOP({ clientId: CLIENT_ID, redirectUris: LIBRARIES.map(({ name }) => redirectUri(name)) });
+  const discovery = await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json();
+  await writePages((name) => ({ issuer: op.issuer, clientId: CLIENT_ID, redirectUri: redirectUri(name), scopes: SCOPES, discovery }));
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return {
+    web,
+    op,
+    browser,
+    close: async () => {
+      await browser.close();
+      await Promise.all([web.close(), op.close()]);
+    },
+  };
+}
+
+/** Requests the bench page's scripts send to the OP (not navigations), by phase: `GET /jwks`, ... */
+function watchOpRequests(page, { web, op }) {
+  const log = { login: [], callback: [] };
+  let phase = null;
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (!phase || url.origin !== op.issuer || request.isNavigationRequest()) return;
+    if (!request.frame().url().startsWith(`${web.origin}/`)) return;
+    log[phase].push(`${request.method()} ${url.pathname}`);
+  });
+  return { log, phase: (name) => { phase = name; } };
+}
+
+async function waitForBench(page, what) {
+  const handle = await page.waitForFunction(
+    (key) => window.bench?.error ?? (window.bench?.[key] !== undefined && window.bench.ready),
+    what, { timeout: STEP_TIMEOUT },
+  );
+  const error = await page.evaluate(() => window.bench.error ?? null);
+  if (error) throw new Error(`page error (${page.url().split('#')[0]}): ${error}`);
+  await handle.dispose();
+}
+
+/**
+ * One run for library `name`: page load (start-up), login up to the authorization request,
+ * sign-in at the OP, callback, the getAccessToken() hot path, heap and wasm memory.
+ */
+export async function runOnce({ web, op, browser }, name, { rounds, calls, roundMs }) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    const pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    const requests = watchOpRequests(page, { web, op });
+
+    await page.goto(`${web.origin}/${name}/`);
+    await waitForBench(page, 'startup');
+    const startup = await page.evaluate(() => window.bench.startup);
+
+    // c. login -> the navigation request to the authorization endpoint.
+    requests.phase('login');
+    const authRequest = page.waitForRequest((request) => request.isNavigationRequest()
+      && request.url().startsWith(`${op.issuer}/auth?`), { timeout: STEP_TIMEOUT });
+    await page.evaluate(() => window.bench.login());
+    const request = await authRequest;
+    await request.response(); // timing() is filled in with the response
+    const requestStartEpochMs = request.timing().startTime;
+    requests.phase('callback');
+    await signInAtOP(page, op);
+    await page.waitForURL((url) => url.origin === web.origin, { timeout: STEP_TIMEOUT });
+    await waitForBench(page, 'callback');
+    requests.phase(null);
+    const { callback, loginRecord, callbackStartup } = await page.evaluate(() => ({
+      callback: window.bench.callback,
+      callbackStartup: window.bench.startup,
+      loginRecord: JSON.parse(sessionStorage.getItem('bench.login')),
+    }));
+
+    // f. after login: the JS heap after a full GC (CDP), and the wasm instance's linear memory.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize: heapAfterLoginBytes } = await cdp.send('Runtime.getHeapUsage');
+    const wasmMemoryBytes = await page.evaluate(() => window.bench.wasmMemoryBytes());
+
+    // e. hot path.
+    const hot = await page.evaluate((args) => window.bench.hot(...args), [rounds, calls, roundMs]);
+    const heapSamples = await page.evaluate(() => window.bench.heapSamples);
+    if (pageErrors.length) throw new Error(`uncaught page errors: ${pageErrors.join('; ')}`);
+
+    return {
+      startupMs: startup.totalMs,
+      startupImportMs: startup.importMs,
+      startupCreateMs: startup.createMs,
+      loginToNavigateMs: loginRecord.navigateMs,
+      loginOwnMs: loginRecord.navigateMs - loginRecord.networkMs,
+      loginToRequestMs: requestStartEpochMs - loginRecord.startEpochMs,
+      callbackMs: callback.fromScriptStartMs,
+      callbackHandlerMs: callback.handlerMs,
+      callbackOwnMs: callback.handlerMs - callback.networkMs,
+      callbackStartupMs: callbackStartup.totalMs,
+      hotCallsPerSecond: hot.perSecond,
+      hotCallsPerRound: hot.callsPerRound,
+      heapAfterLoginBytes,
+      heapPeakBytes: Math.max(...heapSamples, heapAfterLoginBytes),
+      wasmMemoryBytes,
+      opRequests: requests.log,
+    };
+  } finally {
+    await context.close();
+  }
+}
