@@ -10,7 +10,9 @@ log=$(mktemp -d)
 fixture_pid=
 trap '[ -n "$fixture_pid" ] && kill "$fixture_pid" 2>/dev/null; rm -rf "$log"' EXIT
 
-echo "== 1/4 native: cargo test (protocol core, catalog doc)"
+echo "== 1/4 native: clippy (no unwrap/expect/indexing/panic outside tests), cargo test (protocol core, catalog doc)"
+cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --quiet --all-targets -- -D warnings
 cargo test 2>&1 | tee "$log/native"
 
 echo "== 2/4 browser: wasm-pack test --headless --chrome (browser layer, hostile-input catalog)"

@@ -20,10 +20,16 @@ pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
     let doc = Json::parse(jwks).ok_or_else(|| bad("not JSON"))?;
     let Some(Json::Array(keys)) = doc.get("keys") else { return Err(bad("no keys array")) };
     let text = |k: &Json, name: &str| k.get(name).and_then(Json::as_str).map(str::to_owned);
+    // An optional member, when present, must be a string that passes `ok`.
+    let optional = |k: &Json, name: &str, ok: &dyn Fn(&str) -> bool| match k.get(name) {
+        None => true,
+        Some(Json::String(s)) => ok(s),
+        Some(_) => false,
+    };
     let fits = |k: &&Json| {
         text(k, "kty").as_deref() == Some(alg.kty())
-            && text(k, "use").is_none_or(|u| u == "sig")
-            && text(k, "alg").is_none_or(|a| Alg::parse(&a) == Some(alg))
+            && optional(k, "use", &|u| u == "sig")
+            && optional(k, "alg", &|a| Alg::parse(a) == Some(alg))
             && alg.curve().is_none_or(|crv| text(k, "crv").as_deref() == Some(crv))
     };
     let candidates: Vec<&Json> = match kid {
@@ -46,7 +52,9 @@ mod tests {
     const SET: &str = r#"{"keys":[
         {"kty":"RSA","kid":"r1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"},
         {"kty":"RSA","kid":"enc","use":"enc","n":"AQAB","e":"AQAB"},
-        {"kty":"EC","kid":"e1","crv":"P-256","x":"AA","y":"AA"}
+        {"kty":"EC","kid":"e1","crv":"P-256","x":"AA","y":"AA"},
+        {"kty":"EC","kid":"odd-use","crv":"P-256","use":["sig"]},
+        {"kty":"EC","kid":"odd-alg","crv":"P-256","alg":256}
     ]}"#;
 
     fn found(m: KeyMatch) -> Json {
@@ -71,7 +79,14 @@ mod tests {
 
     #[test]
     fn a_key_must_fit_the_algorithm() {
-        for (alg, kid) in [(Alg::Es(256), "r1"), (Alg::Ps(256), "r1"), (Alg::Rs(256), "enc"), (Alg::Es(384), "e1")] {
+        for (alg, kid) in [
+            (Alg::Es(256), "r1"),
+            (Alg::Ps(256), "r1"),
+            (Alg::Rs(256), "enc"),
+            (Alg::Es(384), "e1"),
+            (Alg::Es(256), "odd-use"),
+            (Alg::Es(256), "odd-alg"),
+        ] {
             assert_eq!(select_key(SET, alg, Some(kid)).unwrap_err().code, "invalid_id_token", "{alg:?} {kid}");
         }
     }
