@@ -1,6 +1,7 @@
 // Shared e2e plumbing: servers on ephemeral ports, the browser, the OP's login pages and the
 // demo page's observable state. Never returns or prints token values, codes or verifiers.
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -49,6 +50,24 @@ export async function startServers({ accessTokenTtl, apis = 0 } = {}) {
   )));
   const all = [web, op, ...started];
   return { web, op, apis: started, close: () => Promise.all(all.map((s) => s.close())).then(() => {}) };
+}
+
+/**
+ * The servers and the browser of a suite: started before its tests, closed after them. Call it
+ * inside `describe`; read `env.servers` and `env.browser` in the tests.
+ */
+export function demoEnvironment(serverOptions) {
+  const env = { servers: undefined, browser: undefined };
+  before(async () => {
+    assertPkgBuilt();
+    env.servers = await startServers(serverOptions);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.servers?.close();
+  });
+  return env;
 }
 
 /** A fresh context (empty storage and cookies) and page; uncaught page errors are collected. */

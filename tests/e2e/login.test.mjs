@@ -1,10 +1,10 @@
 // The demo page against a real OP: successful logins, reload, logout.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import {
-  TEST_TIMEOUT, assertPkgBuilt, callbackParamsIn, launchBrowser, loginThroughDemo, newPage, openDemo,
-  readAuth, startServers, waitForStatus, watchResponseDelivery,
+  TEST_TIMEOUT, callbackParamsIn, demoEnvironment, loginThroughDemo, newPage, openDemo,
+  readAuth, waitForStatus, watchResponseDelivery,
 } from './helpers.mjs';
 
 async function assertLoggedIn(page) {
@@ -20,34 +20,22 @@ async function assertLoggedIn(page) {
 }
 
 describe('demo page: login', { timeout: 5 * TEST_TIMEOUT }, () => {
-  let servers;
-  let browser;
-
-  before(async () => {
-    assertPkgBuilt();
-    servers = await startServers();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  const env = demoEnvironment();
 
   for (const mode of ['fragment', 'query']) {
     it(`logs in with response mode "${mode}" and redeems the code once`, { timeout: TEST_TIMEOUT }, async () => {
-      const page = await newPage(browser);
+      const page = await newPage(env.browser);
       try {
-        await openDemo(page, servers, { mode });
-        const delivery = watchResponseDelivery(page, servers);
-        const posts = servers.op.tokenRequests();
+        await openDemo(page, env.servers, { mode });
+        const delivery = watchResponseDelivery(page, env.servers);
+        const posts = env.servers.op.tokenRequests();
 
-        await loginThroughDemo(page, servers);
+        await loginThroughDemo(page, env.servers);
         await waitForStatus(page, 'logged-in');
 
         assert.equal(delivery(), mode, 'where the OP put the response');
         await assertLoggedIn(page);
-        assert.equal(servers.op.tokenRequests() - posts, 1, 'token requests');
+        assert.equal(env.servers.op.tokenRequests() - posts, 1, 'token requests');
         assert.match(await page.locator('#id-claims').textContent(), /"sub": "alice"/);
         assert.deepEqual(page.pageErrors, []);
       } finally {
@@ -57,21 +45,21 @@ describe('demo page: login', { timeout: 5 * TEST_TIMEOUT }, () => {
   }
 
   it('stays logged in across a reload without redeeming again; logout clears', { timeout: TEST_TIMEOUT }, async () => {
-    const page = await newPage(browser);
+    const page = await newPage(env.browser);
     try {
-      await openDemo(page, servers);
-      const posts = servers.op.tokenRequests();
-      await loginThroughDemo(page, servers);
+      await openDemo(page, env.servers);
+      const posts = env.servers.op.tokenRequests();
+      await loginThroughDemo(page, env.servers);
       await waitForStatus(page, 'logged-in');
 
       await page.reload();
       await waitForStatus(page, 'logged-in');
       await assertLoggedIn(page);
-      assert.equal(servers.op.tokenRequests() - posts, 1, 'token requests after reload');
+      assert.equal(env.servers.op.tokenRequests() - posts, 1, 'token requests after reload');
 
       await page.locator('#get-token').click();
       await page.locator('#get-token-result[data-result="token"]').waitFor();
-      assert.equal(servers.op.tokenRequests() - posts, 1, 'a fresh token needs no request');
+      assert.equal(env.servers.op.tokenRequests() - posts, 1, 'a fresh token needs no request');
 
       await page.locator('#logout').click();
       await waitForStatus(page, 'logged-out');

@@ -3,12 +3,12 @@
 // logout at the provider.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { editResponseOnConsent } from './authorization-response.mjs';
 import {
-  TEST_TIMEOUT, assertLoginRejected, assertPkgBuilt, callbackParamsIn, isInteraction, launchBrowser,
-  loginThroughDemo, newPage, openDemo, readAuth, readStatus, signInAtOP, startServers, waitForStatus,
+  TEST_TIMEOUT, assertLoginRejected, callbackParamsIn, demoEnvironment, isInteraction,
+  loginThroughDemo, newPage, openDemo, readAuth, readStatus, signInAtOP, waitForStatus,
 } from './helpers.mjs';
 import { decodeJwt, editIdTokens, resignedWith, signedByStranger } from './id-token.mjs';
 
@@ -51,25 +51,13 @@ const FORGERIES = [
 ];
 
 describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
-  let servers;
-  let browser;
-
-  before(async () => {
-    assertPkgBuilt();
-    servers = await startServers();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await servers?.close();
-  });
+  const env = demoEnvironment();
 
   /** Runs `test(page)` on a fresh page showing the logged-out demo; closes it afterwards. */
   async function withDemo(settings, test) {
-    const page = await newPage(browser);
+    const page = await newPage(env.browser);
     try {
-      await openDemo(page, servers, settings);
+      await openDemo(page, env.servers, settings);
       await test(page);
     } finally {
       await page.context().close();
@@ -81,11 +69,11 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
   }, () => (
     withDemo({}, async (page) => {
       const config = await page.evaluate(() => window.demo.config);
-      assert.equal(config.authority, servers.op.issuer);
+      assert.equal(config.authority, env.servers.op.issuer);
       assert.deepEqual(ENDPOINT_OPTIONS.filter((key) => key in config), [], 'explicit endpoints in the config');
-      const navigations = watchOPNavigations(page, servers);
+      const navigations = watchOPNavigations(page, env.servers);
 
-      await loginThroughDemo(page, servers, { login: 'carol' });
+      await loginThroughDemo(page, env.servers, { login: 'carol' });
       await waitForStatus(page, 'logged-in');
 
       const { user, idToken } = await page.evaluate(() => ({
@@ -94,7 +82,7 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
       }));
       assert.deepEqual(user, decodeJwt(idToken).claims, 'getUser() gives the ID token\'s claims');
       assert.equal(user.sub, 'carol', 'sub is the login name');
-      assert.equal(user.iss, servers.op.issuer);
+      assert.equal(user.iss, env.servers.op.issuer);
       assert.equal(user.aud, CLIENT_ID);
       assert.equal(typeof user.nonce, 'string');
       const authorize = navigations().filter((url) => url.pathname === '/auth');
@@ -114,12 +102,12 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
   for (const { name, mode, edit } of issuerEdits) {
     it(`rejects a response with ${name} (${mode}) without redeeming the code`, { timeout: TEST_TIMEOUT }, () => (
       withDemo({ mode }, async (page) => {
-        const tokenPostsBefore = servers.op.tokenRequests();
+        const tokenPostsBefore = env.servers.op.tokenRequests();
         let edited;
-        await loginThroughDemo(page, servers, {
-          beforeConsent: async () => { edited = await editResponseOnConsent(page, servers, edit); },
+        await loginThroughDemo(page, env.servers, {
+          beforeConsent: async () => { edited = await editResponseOnConsent(page, env.servers, edit); },
         });
-        await assertLoginRejected(page, servers, { code: 'issuer_mismatch', tokenPostsBefore });
+        await assertLoginRejected(page, env.servers, { code: 'issuer_mismatch', tokenPostsBefore });
         assert.equal(edited(), 1, 'edited responses');
       })
     ));
@@ -129,8 +117,8 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
   // from the claim or signature they change.
   it('accepts an ID token re-signed with the OP\'s key and unchanged claims', { timeout: TEST_TIMEOUT }, () => (
     withDemo({}, async (page) => {
-      const edited = await editIdTokens(page, servers, resignedWith(servers.op));
-      await loginThroughDemo(page, servers);
+      const edited = await editIdTokens(page, env.servers, resignedWith(env.servers.op));
+      await loginThroughDemo(page, env.servers);
       await waitForStatus(page, 'logged-in');
       assert.equal(edited(), 1, 'edited ID tokens');
       assert.equal((await readAuth(page)).tokens?.idToken, true);
@@ -140,10 +128,10 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
   for (const { name, edit, message } of FORGERIES) {
     it(`rejects an ID token with ${name} (invalid_id_token), storing nothing`, { timeout: TEST_TIMEOUT }, () => (
       withDemo({}, async (page) => {
-        const edited = await editIdTokens(page, servers, edit(servers.op));
-        const tokenPostsBefore = servers.op.tokenRequests();
-        await loginThroughDemo(page, servers);
-        await assertLoginRejected(page, servers, { code: 'invalid_id_token', message, tokenPostsBefore, tokenPosts: 1 });
+        const edited = await editIdTokens(page, env.servers, edit(env.servers.op));
+        const tokenPostsBefore = env.servers.op.tokenRequests();
+        await loginThroughDemo(page, env.servers);
+        await assertLoginRejected(page, env.servers, { code: 'invalid_id_token', message, tokenPostsBefore, tokenPosts: 1 });
         assert.equal(edited(), 1, 'edited ID tokens');
       })
     ));
@@ -152,16 +140,16 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
   // The control for the next test: while the provider's session lives, a login needs no form.
   it('a local logout leaves the provider session: the next login asks nothing', { timeout: TEST_TIMEOUT }, () => (
     withDemo({}, async (page) => {
-      await loginThroughDemo(page, servers);
+      await loginThroughDemo(page, env.servers);
       await waitForStatus(page, 'logged-in');
       await page.locator('#logout').click();
       await waitForStatus(page, 'logged-out');
 
-      const navigations = watchOPNavigations(page, servers);
+      const navigations = watchOPNavigations(page, env.servers);
       await page.locator('#login').click();
       await waitForStatus(page, 'logged-in');
       assert.equal(navigations().filter((url) => url.pathname === '/auth').length, 1, 'authorization requests');
-      assert.deepEqual(navigations().filter(isInteraction(servers.op)), [], 'login or consent pages shown by the OP');
+      assert.deepEqual(navigations().filter(isInteraction(env.servers.op)), [], 'login or consent pages shown by the OP');
     })
   ));
 
@@ -169,10 +157,10 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
     timeout: TEST_TIMEOUT,
   }, () => (
     withDemo({}, async (page) => {
-      const { web, op } = servers;
-      await loginThroughDemo(page, servers);
+      const { web, op } = env.servers;
+      await loginThroughDemo(page, env.servers);
       await waitForStatus(page, 'logged-in');
-      const navigations = watchOPNavigations(page, servers);
+      const navigations = watchOPNavigations(page, env.servers);
 
       await page.locator('#logout-everywhere').click();
       await page.getByRole('button', { name: 'Yes, sign me out' }).click();
