@@ -19,31 +19,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::{capture_console, fixture, page_url, restore_console};
-
-// Keys made in the browser for the signature tests: a JWS signed with a fresh key pair, and
-// the public JWK to check it with.
-#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
-const params = {
-  RS256: [{ name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, { name: 'RSASSA-PKCS1-v1_5' }],
-  PS256: [{ name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, { name: 'RSA-PSS', saltLength: 32 }],
-  ES256: [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
-  ES384: [{ name: 'ECDSA', namedCurve: 'P-384' }, { name: 'ECDSA', hash: 'SHA-384' }],
-};
-const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-export async function signedToken(alg, claimsJson) {
-  const [gen, sign] = params[alg];
-  const pair = await crypto.subtle.generateKey(gen, true, ['sign', 'verify']);
-  const jwk = await crypto.subtle.exportKey('jwk', pair.publicKey);
-  const input = b64url(new TextEncoder().encode(JSON.stringify({ alg, kid: 'k1' }))) + '.' + b64url(new TextEncoder().encode(claimsJson));
-  const sig = await crypto.subtle.sign(sign, pair.privateKey, new TextEncoder().encode(input));
-  return [input + '.' + b64url(sig), JSON.stringify({ ...jwk, kid: 'k1' })];
-}
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = signedToken)]
-    fn signed_token(alg: &str, claims_json: &str) -> js_sys::Promise;
-}
+use common::{capture_console, fixture, page_url, restore_console, signed_token};
 
 /// A fresh (token, public JWK) pair signed with `alg`.
 async fn signed(alg: &str, claims: &str) -> (String, String) {

@@ -20,7 +20,10 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod common;
-use common::{capture_console, fixture, page_url, restore_console, sleep};
+use common::{
+    capture_console, disable_session_storage, enable_session_storage, fill_storage, fixture, page_url, restore_console,
+    sleep, unfill_storage,
+};
 
 macro_rules! catalog {
     ($($id:ident => $case:expr,)*) => {
@@ -34,31 +37,6 @@ macro_rules! catalog {
 }
 
 include!("catalog/cases.rs");
-
-#[wasm_bindgen(inline_js = r#"
-const storageGetter = Object.getOwnPropertyDescriptor(window, 'sessionStorage');
-export function disableSessionStorage() {
-  Object.defineProperty(window, 'sessionStorage', { configurable: true, get() { throw new DOMException('denied', 'SecurityError'); } });
-}
-export function enableSessionStorage() {
-  if (storageGetter) Object.defineProperty(window, 'sessionStorage', storageGetter); else delete window.sessionStorage;
-}
-const setItem = Storage.prototype.setItem;
-export function fillStorage() {
-  Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };
-}
-export function unfillStorage() { Storage.prototype.setItem = setItem; }
-"#)]
-extern "C" {
-    #[wasm_bindgen(js_name = disableSessionStorage)]
-    fn disable_session_storage();
-    #[wasm_bindgen(js_name = enableSessionStorage)]
-    fn enable_session_storage();
-    #[wasm_bindgen(js_name = fillStorage)]
-    fn fill_storage();
-    #[wasm_bindgen(js_name = unfillStorage)]
-    fn unfill_storage();
-}
 
 fn session_storage() -> web_sys::Storage {
     web_sys::window().unwrap().session_storage().unwrap().unwrap()
