@@ -185,7 +185,7 @@ fn check_issuer(metadata: &ProviderMetadata, iss: Option<&str>) -> Result<()> {
 }
 
 /// Replaces the URL by the same URL without the response parameters.
-fn clean_url(url: &location::CurrentUrl) {
+pub(super) fn clean_url(url: &location::CurrentUrl) {
     let query = strip_response_params(url.search.strip_prefix('?').unwrap_or(&url.search));
     let fragment = strip_response_params(url.hash.strip_prefix('#').unwrap_or(&url.hash));
     let mut clean = url.origin_and_path.clone();

@@ -5,11 +5,11 @@ use std::cell::RefCell;
 
 use wasm_bindgen::JsValue;
 
+use super::login::clean_url;
 use super::Client;
 use crate::browser::log::public_part;
 use crate::browser::{crypto, jws, location, now_ms};
 use crate::core::b2c::endpoint_for_policy;
-use crate::core::callback::strip_response_params;
 use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::form::decode_pairs;
@@ -135,8 +135,7 @@ impl Client {
     /// end-session endpoint and `redirect` holds, sends the browser there with
     /// `id_token_hint`, `post_logout_redirect_uri`, `client_id` and a `state` checked on return.
     pub async fn logout_and_redirect(&self, redirect: bool) -> Result<()> {
-        let id_token = self.session.tokens().and_then(|t| t.id_token);
-        let policy = self.session.tokens().and_then(|t| t.policy);
+        let (id_token, policy) = self.session.tokens().map_or((None, None), |t| (t.id_token, t.policy));
         self.logout();
         if !redirect {
             return Ok(());
@@ -177,10 +176,7 @@ impl Client {
         let pairs = decode_pairs(query).unwrap_or_default();
         let Some((_, state)) = pairs.iter().find(|(k, _)| k == "state") else { return Ok(false) };
         self.tx_store.remove(&self.keys.logout);
-        let rest = strip_response_params(query);
-        let clean =
-            if rest.is_empty() { url.origin_and_path.clone() } else { format!("{}?{rest}", url.origin_and_path) };
-        location::replace(&(clean + &url.hash));
+        clean_url(url);
         if *state == pending {
             Ok(true)
         } else {

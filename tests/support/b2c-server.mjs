@@ -35,6 +35,7 @@
 import { createHash, createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
+import { fingerprint } from './fingerprint.mjs';
 import { closer, listen } from './listen.mjs';
 
 export const TENANT = 'contoso.onmicrosoft.com';
@@ -49,10 +50,7 @@ const CODE_LIFETIME_MS = 10 * 60 * 1000;
 const MAX_BODY = 64 * 1024;
 
 /** A short, printable stand-in for a secret value (codes, tokens), safe in assertion messages. */
-export function fingerprint(value) {
-  if (typeof value !== 'string' || value === '') return null;
-  return createHash('sha256').update(value).digest('hex').slice(0, 16);
-}
+export { fingerprint };
 
 const b64url = (data) => Buffer.from(data).toString('base64url');
 const sha256b64url = (text) => createHash('sha256').update(text).digest('base64url');
