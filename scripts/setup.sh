@@ -12,6 +12,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# 1b. The standard library's source, for the size build of scripts/build.sh (optional: without
+#     it the build falls back to the plain profile).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  log "adding rust component rust-src"
+  rustup component add rust-src || log "rust-src unavailable: builds will use the plain profile"
+fi
+
 # 2. wasm-bindgen-cli of exactly the version pinned with '=' in Cargo.toml: wasm-pack then uses it
 #    from PATH and downloads nothing.
 export PATH="$HOME/.cargo/bin:$PATH"

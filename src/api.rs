@@ -35,6 +35,7 @@ extern "C" {
 impl From<AuthError> for JsValue {
     fn from(e: AuthError) -> JsValue {
         let b2c_code = e.description.as_deref().and_then(b2c::error_code).map(str::to_owned);
+        let e = *e.0;
         JsAuthError::new(&e.code, &e.message, e.description, e.status, b2c_code).into()
     }
 }

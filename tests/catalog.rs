@@ -113,7 +113,13 @@ async fn set_url(suffix: &str) {
 }
 
 async fn callback(client: &Client) -> Option<(String, String, String)> {
-    client.handle_redirect_callback().await.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()))
+    client.handle_redirect_callback().await.err().map(parts)
+}
+
+/// An error's code, message and description, as the catalog compares them.
+fn parts(e: spa_oauth::core::error::AuthError) -> (String, String, String) {
+    let e = *e.0;
+    (e.code, e.message, e.description.unwrap_or_default())
 }
 
 fn js_error(e: &JsValue) -> (String, String, String) {
@@ -167,7 +173,7 @@ async fn run_refresh(id: &str, refresh_token: &str, extra: &str) -> (Outcome, i6
     drop(client);
     let client = self::client(id, "query", extra);
     let before = token_requests().await;
-    let error = client.refresh().await.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()));
+    let error = client.refresh().await.err().map(parts);
     let outcome = Outcome { error, stored: client.session.tokens().is_some(), secrets };
     (outcome, before)
 }
@@ -239,7 +245,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             disable_session_storage();
             let result = Client::new(config(id, "query", "").validate().unwrap());
             enable_session_storage();
-            let error = result.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()));
+            let error = result.err().map(parts);
             Outcome { error, stored: false, secrets: Vec::new() }
         }
         "storage_quota_on_login" => {
@@ -247,7 +253,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             fill_storage();
             let result = client.authorization_request(LoginOptions::default(), None).await;
             unfill_storage();
-            let error = result.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()));
+            let error = result.err().map(parts);
             Outcome { error, stored: false, secrets: Vec::new() }
         }
         "storage_quota_on_tokens" => {
@@ -277,8 +283,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             let (state, nonce, verifier) = start_login(&client, id).await;
             set_url(&format!("?code=fault-not-before-ahead.{nonce}&state={state}")).await;
             assert_eq!(callback(&client).await, None, "the login itself succeeds");
-            let error =
-                client.access_token().await.err().map(|e| (e.code, e.message, e.description.unwrap_or_default()));
+            let error = client.access_token().await.err().map(parts);
             Outcome {
                 error,
                 stored: client.session.tokens().is_some(),

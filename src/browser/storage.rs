@@ -4,7 +4,6 @@
 //! (`QuotaExceededError`); both become `storage_error`, never a panic.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use crate::core::config::StorageKind;
 use crate::core::error::{AuthError, ErrorKind, Result};
@@ -13,8 +12,8 @@ use crate::core::error::{AuthError, ErrorKind, Result};
 pub enum Store {
     /// `window.sessionStorage` or `window.localStorage`.
     Web(web_sys::Storage),
-    /// Memory of this page only.
-    Memory(RefCell<BTreeMap<String, String>>),
+    /// Memory of this page only: a handful of keys, so a list beats a map in code size.
+    Memory(RefCell<Vec<(String, String)>>),
 }
 
 impl Store {
@@ -35,7 +34,7 @@ impl Store {
     pub fn get(&self, key: &str) -> Result<Option<String>> {
         match self {
             Store::Web(s) => s.get_item(key).map_err(|_| failed("read")),
-            Store::Memory(m) => Ok(m.borrow().get(key).cloned()),
+            Store::Memory(m) => Ok(m.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())),
         }
     }
 
@@ -44,7 +43,9 @@ impl Store {
         match self {
             Store::Web(s) => s.set_item(key, value).map_err(|_| failed("write (quota exceeded?)")),
             Store::Memory(m) => {
-                m.borrow_mut().insert(key.to_owned(), value.to_owned());
+                let mut entries = m.borrow_mut();
+                entries.retain(|(k, _)| k != key);
+                entries.push((key.to_owned(), value.to_owned()));
                 Ok(())
             }
         }
@@ -57,7 +58,7 @@ impl Store {
                 let _ = s.remove_item(key);
             }
             Store::Memory(m) => {
-                m.borrow_mut().remove(key);
+                m.borrow_mut().retain(|(k, _)| k != key);
             }
         }
     }

@@ -65,7 +65,7 @@ impl Client {
             }
         };
         jws::verify(&parsed, &key).await?;
-        self.log.debug(|| format!("ID token: signature verified ({:?})", parsed.alg));
+        self.log.debug(|| "ID token: signature verified".into());
         let expected = Expected {
             issuer: &issuer,
             client_id: &self.config.client_id,

@@ -213,7 +213,7 @@ impl Client {
                 }
                 Ok(token)
             }
-            Err(e) => {
+            Err(mut e) => {
                 self.log.info(|| format!("refresh: failed ({})", e.code));
                 self.session.events.emit("refreshFailed", &e.clone().into());
                 if e.code != "invalid_grant" {
@@ -222,7 +222,7 @@ impl Client {
                 // RFC 6749 §5.2: the refresh token is expired, revoked or replayed: the session is over.
                 self.logout();
                 let mut ended = login_required("the provider refused the refresh token (invalid_grant): log in again");
-                ended.description = e.description;
+                ended.description = e.description.take();
                 ended.status = e.status;
                 Err(ended)
             }

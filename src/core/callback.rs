@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn rejects_malformed_responses() {
-        let code = |p: &str| parse_response(p).unwrap_err().code;
+        let code = |p: &str| parse_response(p).unwrap_err().0.code;
         assert_eq!(code("code=a"), "state_mismatch");
         assert_eq!(code("code=a&state="), "state_mismatch");
         assert_eq!(code("code=a&state=s&state=t"), "invalid_response");
