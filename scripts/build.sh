@@ -22,5 +22,6 @@ else
 fi
 node scripts/finish-pkg.mjs pkg
 wasm=$(gzip -9 -c pkg/spa_oauth_bg.wasm | wc -c)
-glue=$(gzip -9 -c pkg/spa_oauth.js | wc -c)
-printf '[build] pkg/ ready: gzip -9 wasm %s B + JS glue %s B = %s B\n' "$wasm" "$glue" $((wasm + glue)) >&2
+# The glue as an app ships it: bundled with its snippets and minified (what bench/ counts too).
+glue=$(node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=error pkg/spa_oauth.js | gzip -9 | wc -c)
+printf '[build] pkg/ ready: gzip -9 wasm %s B + JS glue (bundled, minified) %s B = %s B\n' "$wasm" "$glue" $((wasm + glue)) >&2
