@@ -1,7 +1,8 @@
 // Finishes wasm-pack's pkg/ into the publishable npm package. Idempotent.
 // 1. wasm-bindgen cannot re-export a JS class it imports, so this adds the package's `AuthError`
 //    export (the class lives in js/auth-error.js, copied by wasm-bindgen into pkg/snippets/) to
-//    the generated module and its typings.
+//    the generated module and its typings; and getAccessToken()'s JS hot path (js/hot-path.js,
+//    copied into the package).
 // 2. Binding names: wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` under the module
 //    './spa_oauth_bg.js' and exports closures by their full Rust type; binaryen's
 //    --minify-imports-and-exports-and-modules gives them one or two letters (-2.4 KB gzip
@@ -24,7 +25,13 @@ function append(file, text) {
   if (!source.includes(marker)) writeFileSync(path, `${source}\n${marker}\n${text}\n`);
 }
 
-append('spa_oauth.js', `export { AuthError } from './snippets/${dir}/js/auth-error.js';`);
+append(
+  'spa_oauth.js',
+  `export { AuthError } from './snippets/${dir}/js/auth-error.js';
+import { withHotPath } from './hot-path.js';
+withHotPath(AuthClient);`,
+);
+copyFileSync(join('js', 'hot-path.js'), join(pkg, 'hot-path.js'));
 append(
   'spa_oauth.d.ts',
   `/** Every spa-oauth failure: a real \`Error\` with a stable \`code\` (see the README's table). */
@@ -153,6 +160,6 @@ Object.assign(manifest, {
   sideEffects: false,
   license: 'MIT',
 });
-manifest.files = [...new Set([...(manifest.files ?? []), 'README.md', 'LICENSE'])];
+manifest.files = [...new Set([...(manifest.files ?? []), 'hot-path.js', 'README.md', 'LICENSE'])];
 copyFileSync('LICENSE', join(pkg, 'LICENSE'));
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

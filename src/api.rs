@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
 use crate::browser::events::EVENTS;
+use crate::browser::set_property;
 use crate::client::{oidc, session, Client};
 use crate::core::authorize::LoginOptions;
 use crate::core::b2c;
@@ -186,7 +187,7 @@ impl AuthClient {
             let result = Object::new();
             if let Some(json) = app_state {
                 let value = js_sys::JSON::parse(&json).unwrap_or(JsValue::UNDEFINED);
-                set(&result, "appState", &value);
+                set_property(&result, "appState", &value);
             }
             Ok(result.into())
         });
@@ -207,6 +208,13 @@ impl AuthClient {
         future_to_promise(
             async move { Ok(inner.access_token().await?.map_or(JsValue::NULL, |t| JsValue::from_str(&t))) },
         )
+    }
+
+    /// The object js/hot-path.js reads so that `getAccessToken()` answers a usable cached token
+    /// without entering the wasm. Internal: not in the typings.
+    #[wasm_bindgen(js_name = __hotPath, skip_typescript)]
+    pub fn hot_path(&self) -> Object {
+        self.inner.session.hot_path().clone()
     }
 
     /// Runs the refresh_token grant now and returns the new access token.
@@ -304,10 +312,6 @@ fn check_event(event: &str) -> Result<(), AuthError> {
     } else {
         Err(AuthError::config("event", "must be 'tokensChanged', 'loggedOut' or 'refreshFailed'"))
     }
-}
-
-fn set(target: &Object, key: &str, value: &JsValue) {
-    let _ = Reflect::set(target, &JsValue::from_str(key), value);
 }
 
 /// Reads a plain options object, refusing keys it does not know.

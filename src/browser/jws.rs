@@ -5,13 +5,14 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::CryptoKey;
 
+use super::set_property;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::jwt::{Alg, Jws};
 
 fn object(pairs: &[(&str, JsValue)]) -> Object {
     let o = Object::new();
     for (k, v) in pairs {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+        set_property(&o, k, v);
     }
     o
 }

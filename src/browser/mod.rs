@@ -17,3 +17,8 @@ pub mod storage;
 pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
+
+/// Sets `object[key] = value` on a plain object (cannot fail on one the crate made).
+pub fn set_property(object: &js_sys::Object, key: &str, value: &wasm_bindgen::JsValue) {
+    let _ = js_sys::Reflect::set(object, &wasm_bindgen::JsValue::from_str(key), value);
+}

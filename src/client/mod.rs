@@ -85,7 +85,7 @@ impl Client {
             discovery: format!("{namespace}:discovery"),
             refresh_lock: format!("{namespace}:refresh"),
         };
-        let session = Rc::new(Session::default());
+        let session = Rc::new(Session::new(config.expiry_margin_ms));
         let config_log_level = config.log_level;
         let timeout_s = config.timeout_s;
         let mut client = Client {

@@ -3,30 +3,71 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Object, Reflect};
+use js_sys::{Object, Promise};
 use wasm_bindgen::JsValue;
 
 use super::Client;
-use crate::browser::{events::Emitter, lock, now_ms, shared};
+use crate::browser::{events::Emitter, lock, now_ms, set_property, shared};
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::token::{parse_token_response, refresh_body};
 use crate::core::token_set::TokenSet;
 
 /// The tokens in memory and the listeners told of their changes.
-#[derive(Default)]
 pub struct Session {
     tokens: RefCell<Option<TokenSet>>,
     /// The access token as a JS string, made once per token: the hot path hands it out as is.
     access_token_js: RefCell<Option<JsValue>>,
+    /// `expiryMarginSeconds`, in ms.
+    margin_ms: i64,
+    /// What `getAccessToken()` answers without entering the wasm (js/hot-path.js):
+    /// `{ from, until, token }`, the window of `Date.now()` in which the resolved promise
+    /// `token` is the answer. Kept in step with `tokens` by [`Session::restore`].
+    hot_path: Object,
     /// `tokensChanged`, `loggedOut`, `refreshFailed`.
     pub events: Emitter,
 }
 
 impl Session {
+    /// No tokens yet; access tokens are used until `margin_ms` before they expire.
+    pub fn new(margin_ms: i64) -> Session {
+        let session = Session {
+            tokens: RefCell::default(),
+            access_token_js: RefCell::default(),
+            margin_ms,
+            hot_path: Object::new(),
+            events: Emitter::default(),
+        };
+        session.publish_hot_path();
+        session
+    }
+
     /// Sets the tokens read from storage at start, without events.
     pub fn restore(&self, tokens: Option<TokenSet>) {
         *self.access_token_js.borrow_mut() = None;
         *self.tokens.borrow_mut() = tokens;
+        self.publish_hot_path();
+    }
+
+    /// The object `getAccessToken()` reads in JS before calling into the wasm.
+    pub fn hot_path(&self) -> &Object {
+        &self.hot_path
+    }
+
+    /// Writes the current token and its usable window into [`Session::hot_path`]; an empty
+    /// window (from +∞ until -∞) without a session, so JS always asks the wasm then.
+    fn publish_hot_path(&self) {
+        let tokens = self.tokens.borrow();
+        let (from, until, token) = match tokens.as_ref() {
+            Some(t) => {
+                let (from, until) = t.usable_window_ms(self.margin_ms);
+                let token = Promise::resolve(&JsValue::from_str(t.access_token.expose()));
+                (from.map_or(f64::NEG_INFINITY, |v| v as f64), until.map_or(f64::INFINITY, |v| v as f64), token.into())
+            }
+            None => (f64::INFINITY, f64::NEG_INFINITY, JsValue::NULL),
+        };
+        set_property(&self.hot_path, "token", &token);
+        set_property(&self.hot_path, "from", &from.into());
+        set_property(&self.hot_path, "until", &until.into());
     }
 
     /// Replaces the tokens and tells the listeners: `tokensChanged` with the new set, or
@@ -61,12 +102,17 @@ impl Session {
     }
 }
 
+/// A freed client answers nothing from JS any more: the calls reach the wasm, which refuses them.
+impl Drop for Session {
+    fn drop(&mut self) {
+        set_property(&self.hot_path, "until", &f64::NEG_INFINITY.into());
+    }
+}
+
 /// The `TokenSet` object apps see.
 pub fn to_js(t: &TokenSet) -> JsValue {
     let o = Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
-    };
+    let set = |k: &str, v: JsValue| set_property(&o, k, &v);
     set("accessToken", t.access_token.expose().into());
     set("tokenType", t.token_type.as_str().into());
     if let Some(v) = &t.refresh_token {

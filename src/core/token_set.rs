@@ -30,21 +30,30 @@ pub struct TokenSet {
     pub policy: Option<String>,
 }
 
+/// How far ahead of the device clock a `not_before` may be and the token still be used.
+pub const NOT_BEFORE_SKEW_MS: i64 = 5 * 60 * 1000;
+
 impl TokenSet {
     /// Whether the access token can be used at `now_ms`, with `margin_ms` to spare. A token of
     /// unknown lifetime is usable until the resource server says otherwise.
     pub fn is_usable_at(&self, now_ms: i64, margin_ms: i64) -> bool {
-        self.has_started_at(now_ms) && self.is_fresh_at(now_ms, margin_ms)
+        let (from, until) = self.usable_window_ms(margin_ms);
+        from.is_none_or(|f| now_ms >= f) && until.is_none_or(|u| now_ms < u)
+    }
+
+    /// When the access token is usable with `margin_ms` to spare: from (`None`: always had
+    /// started) until (`None`: no known end), in ms since the epoch. The JS hot path of
+    /// `getAccessToken()` compares `Date.now()` to these two numbers.
+    pub fn usable_window_ms(&self, margin_ms: i64) -> (Option<i64>, Option<i64>) {
+        (
+            self.not_before_ms.map(|nb| nb.saturating_sub(NOT_BEFORE_SKEW_MS)),
+            self.expires_at_ms.map(|exp| exp.saturating_sub(margin_ms)),
+        )
     }
 
     /// Whether `not_before` (Azure AD B2C) has come, with 5 minutes of clock skew allowed.
     pub fn has_started_at(&self, now_ms: i64) -> bool {
-        self.not_before_ms.is_none_or(|nb| now_ms.saturating_add(5 * 60 * 1000) >= nb)
-    }
-
-    /// Whether the token has more than `margin_ms` left (a token of unknown lifetime has).
-    pub fn is_fresh_at(&self, now_ms: i64, margin_ms: i64) -> bool {
-        self.expires_at_ms.is_none_or(|exp| now_ms.saturating_add(margin_ms) < exp)
+        self.usable_window_ms(0).0.is_none_or(|from| now_ms >= from)
     }
 
     /// RFC 6749 §6 and OIDC Core §12.2: the session after a refresh answered `fresh`. A
@@ -153,6 +162,19 @@ mod tests {
         let s = TokenSet { not_before_ms: Some(1_000_000), expires_at_ms: None, ..set() };
         assert!(!s.is_usable_at(1_000_000 - 5 * 60 * 1000 - 1, 0));
         assert!(s.is_usable_at(1_000_000 - 5 * 60 * 1000, 0));
+    }
+
+    #[test]
+    fn the_usable_window_is_what_is_usable_at_decides() {
+        let s = TokenSet { not_before_ms: Some(500_000), ..set() };
+        assert_eq!(s.usable_window_ms(60_000), (Some(200_000), Some(940_000)));
+        for now in [0, 199_999, 200_000, 939_999, 940_000, i64::MAX] {
+            let (from, until) = s.usable_window_ms(60_000);
+            let inside = from.is_none_or(|f| now >= f) && until.is_none_or(|u| now < u);
+            assert_eq!(inside, s.is_usable_at(now, 60_000), "{now}");
+        }
+        let unknown = TokenSet { expires_at_ms: None, not_before_ms: None, ..set() };
+        assert_eq!(unknown.usable_window_ms(60_000), (None, None));
     }
 
     #[test]

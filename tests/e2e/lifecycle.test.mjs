@@ -213,18 +213,41 @@ describe('token lifecycle', { timeout: 9 * TEST_TIMEOUT }, () => {
     }
   });
 
+  it('a freed client no longer answers its cached token', { timeout: TEST_TIMEOUT }, async () => {
+    const page = await loggedInPage();
+    try {
+      const outcome = await page.evaluate(async () => {
+        const { auth } = window.demo;
+        const before = typeof (await auth.getAccessToken());
+        auth.free();
+        try {
+          return { before, after: typeof (await auth.getAccessToken()) };
+        } catch (e) {
+          return { before, after: 'threw', isError: e instanceof Error };
+        }
+      });
+      assert.deepEqual(outcome, { before: 'string', after: 'threw', isError: true });
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('a logout in one tab (storage: local) ends the session in the other', { timeout: TEST_TIMEOUT }, async () => {
     const tabA = await loggedInPage({ storage: 'local' });
     const context = tabA.context();
     try {
       const tabB = await secondTab(tabA);
       await recordEvents(tabB);
+      const [before] = await getAccessTokens(tabB).outcomes;
+      assert.ok(before.token, 'tab B answers its token before the logout');
 
       await tabA.locator('#logout').click();
       await waitForStatus(tabA, 'logged-out');
 
       await waitForStatus(tabB, 'logged-out');
       assert.equal(await tokenFingerprints(tabB), null, 'getTokens() in tab B');
+      const [after] = await getAccessTokens(tabB).outcomes;
+      assert.equal(after.token, null, 'getAccessToken() in tab B: its cached token went with the session');
       assert.deepEqual(await recordedEvents(tabB), [{ name: 'loggedOut' }]);
       assert.deepEqual(await tokenStorageKeys(tabB), [], 'token entries in storage');
     } finally {

@@ -140,7 +140,7 @@ after(() => {
 // ---- (a) the tarball -----------------------------------------------------------------------
 
 describe('npm pack', () => {
-  it('contains exactly the module, its typings, the wasm, its snippets, LICENSE and README', () => {
+  it('contains exactly the module, its typings, the wasm, its snippets, the hot path, LICENSE and README', () => {
     const files = packed.files.map((f) => f.path).sort();
     const js = readFileSync(join(snapshot, 'spa_oauth.js'), 'utf8');
     const snippets = importedSnippets(js);
@@ -148,7 +148,9 @@ describe('npm pack', () => {
     for (const s of snippets) assert.match(s, /^snippets\/spa-oauth-[0-9a-f]+\/js\/[\w-]+\.js$/);
     const expected = [
       'LICENSE', 'README.md', 'package.json', 'spa_oauth.d.ts', 'spa_oauth.js', 'spa_oauth_bg.wasm', ...snippets,
+      'hot-path.js',
     ].sort();
+    assert.match(js, /from '\.\/hot-path\.js'/);
     assert.deepEqual(files, [...new Set(expected)]);
     // The snippets the module needs are exactly those shipped.
     assert.deepEqual(listFiles(join(snapshot, 'snippets')).map((f) => `snippets/${f}`).sort(), [...new Set(snippets)].sort());
