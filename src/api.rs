@@ -334,7 +334,7 @@ impl<'a> Fields<'a> {
         for key in Object::keys(obj).iter() {
             let key = key.as_string().unwrap_or_default();
             if !known.contains(&key.as_str()) {
-                return Err(AuthError::config(&key, &format!("is not an option of {what}")));
+                return Err(AuthError::config(&key, &["is not an option of ", what].concat()));
             }
         }
         Ok(Fields { obj: Some(obj), problem: RefCell::default() })

@@ -19,7 +19,7 @@ pub fn build_request(input: &JsValue, init: &JsValue) -> Result<Request> {
     };
     built.map_err(|e| {
         let why = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default();
-        AuthError::config("fetch", &format!("invalid request: {why}"))
+        AuthError::config("fetch", &["invalid request: ", &why].concat())
     })
 }
 
@@ -32,7 +32,7 @@ pub fn has_authorization(request: &Request) -> bool {
 pub fn with_bearer(request: &Request, token: &str) -> Result<Request> {
     let copy = request.clone().map_err(|_| AuthError::config("fetch", "the request body was already used"))?;
     copy.headers()
-        .set("Authorization", &format!("Bearer {token}"))
+        .set("Authorization", &["Bearer ", token].concat())
         .map_err(|_| AuthError::config("fetch", "the request's headers cannot be changed (mode 'no-cors'?)"))?;
     Ok(copy)
 }

@@ -8,6 +8,7 @@ use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit};
 
 use super::fetch;
 use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::text::decimal;
 
 /// An HTTP answer: status and body text.
 pub struct HttpResponse {
@@ -41,7 +42,7 @@ impl Http {
 
     /// GETs `url` with `Authorization: Bearer` (RFC 6750 §2.1), for UserInfo.
     pub async fn get_with_bearer(&self, url: &str, token: &str) -> Result<HttpResponse> {
-        self.send(url, "GET", Some(("Authorization", &format!("Bearer {token}"))), None).await
+        self.send(url, "GET", Some(("Authorization", &["Bearer ", token].concat())), None).await
     }
 
     async fn send(
@@ -78,10 +79,14 @@ impl Http {
         let origin = url.split('/').take(3).collect::<Vec<_>>().join("/");
         AuthError::new(
             ErrorKind::NetworkError,
-            format!(
-                "no answer from {origin} (offline, blocked by CORS, or timed out after {} s)",
-                self.timeout_ms / 1000
-            ),
+            [
+                "no answer from ",
+                &origin,
+                " (offline, blocked by CORS, or timed out after ",
+                &decimal(i64::from(self.timeout_ms / 1000)),
+                " s)",
+            ]
+            .concat(),
         )
     }
 }

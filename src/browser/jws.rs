@@ -20,7 +20,7 @@ fn object(pairs: &[(&str, JsValue)]) -> Object {
 /// Verifies `jws`'s signature with the JWK `jwk_json`. A bad signature and a key WebCrypto
 /// refuses are both `invalid_id_token`: either way the token is not to be trusted.
 pub async fn verify(jws: &Jws<'_>, jwk_json: &str) -> Result<()> {
-    let invalid = |what: &str| AuthError::new(ErrorKind::InvalidIdToken, format!("ID token: {what}"));
+    let invalid = |what: &str| AuthError::new(ErrorKind::InvalidIdToken, ["ID token: ", what].concat());
     let subtle = web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.subtle())

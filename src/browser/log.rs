@@ -16,14 +16,14 @@ impl Logger {
     /// A step of a flow (`console.info`); the message is built only when it will be shown.
     pub fn info(&self, message: impl FnOnce() -> String) {
         if self.0 >= LogLevel::Info {
-            web_sys::console::info_1(&format!("[spa-oauth] {}", message()).into());
+            web_sys::console::info_2(&"[spa-oauth]".into(), &message().into());
         }
     }
 
     /// A detail of a step (`console.debug`).
     pub fn debug(&self, message: impl FnOnce() -> String) {
         if self.0 >= LogLevel::Debug {
-            web_sys::console::debug_1(&format!("[spa-oauth] {}", message()).into());
+            web_sys::console::debug_2(&"[spa-oauth]".into(), &message().into());
         }
     }
 }

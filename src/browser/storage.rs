@@ -65,5 +65,5 @@ impl Store {
 }
 
 fn failed(what: &str) -> AuthError {
-    AuthError::new(ErrorKind::StorageError, format!("Web Storage failed to {what}"))
+    AuthError::new(ErrorKind::StorageError, ["Web Storage failed to ", what].concat())
 }

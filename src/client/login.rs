@@ -12,6 +12,7 @@ use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::pkce;
 use crate::core::secret::Secret;
+use crate::core::text::decimal;
 use crate::core::token::{authorization_code_body, parse_token_response};
 use crate::core::token_set::TokenSet;
 use crate::core::transaction::Transaction;
@@ -21,7 +22,7 @@ impl Client {
     /// RFC 6749 §4.1.1: remembers a fresh transaction and sends the browser to the provider.
     pub async fn login_redirect(&self, options: LoginOptions, app_state: Option<String>) -> Result<()> {
         let url = self.authorization_request(options, app_state).await?;
-        self.log.info(|| format!("login: redirecting to {}", public_part(&url)));
+        self.log.info(|| ["login: redirecting to ", public_part(&url)].concat());
         location::navigate(&url)
     }
 
@@ -101,17 +102,20 @@ impl Client {
                 clean_url(&url);
                 return Err(AuthError::new(
                     ErrorKind::InvalidResponse,
-                    format!(
-                        "the authorization response came in the {} but responseMode is '{}'",
+                    [
+                        "the authorization response came in the ",
                         other.part_name(),
-                        mode.as_str()
-                    ),
+                        " but responseMode is '",
+                        mode.as_str(),
+                        "'",
+                    ]
+                    .concat(),
                 ));
             }
             return Ok(None);
         }
         clean_url(&url);
-        self.log.info(|| format!("callback: authorization response in the {}; URL cleaned", mode.part_name()));
+        self.log.info(|| ["callback: authorization response in the ", mode.part_name(), "; URL cleaned"].concat());
         let response = parse_response(response_part(mode, &url.search, &url.hash))?;
 
         let tx = self.take_transaction(&response.state)?;
@@ -125,22 +129,30 @@ impl Client {
         check_issuer(&metadata, response.iss.as_deref())?;
         let code = match response.outcome {
             Outcome::Error(e) => {
-                self.log.info(|| format!("callback: the provider answered {}", e.code));
+                self.log.info(|| ["callback: the provider answered ", &e.code].concat());
                 return Err(e);
             }
             Outcome::Code(code) => code,
         };
         self.log.debug(|| {
-            format!("callback: state matches the login started {} s ago", (now_ms() - tx.created_at_ms) / 1000)
+            ["callback: state matches the login started ", &decimal((now_ms() - tx.created_at_ms) / 1000), " s ago"]
+                .concat()
         });
 
         let body = authorization_code_body(&self.config.client_id, &code, &tx.redirect_uri, &tx.verifier);
         let sent_at = now_ms();
         let token_endpoint = self.token_endpoint(&metadata, tx.policy.as_deref());
-        self.log.info(|| format!("callback: redeeming the code at {}", public_part(&token_endpoint)));
+        self.log.info(|| ["callback: redeeming the code at ", public_part(&token_endpoint)].concat());
         let answer = self.http.post_form(&token_endpoint, &body).await?;
         self.log.debug(|| {
-            format!("callback: token endpoint answered HTTP {} after {} ms", answer.status, now_ms() - sent_at)
+            [
+                "callback: token endpoint answered HTTP ",
+                &decimal(answer.status.into()),
+                " after ",
+                &decimal(now_ms() - sent_at),
+                " ms",
+            ]
+            .concat()
         });
         let tokens =
             TokenSet { policy: tx.policy.clone(), ..parse_token_response(answer.status, &answer.body, sent_at)? };

@@ -26,6 +26,7 @@ use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::json::Json;
 use crate::core::record::RecordWriter;
+use crate::core::text::decimal;
 use crate::core::token_set::TokenSet;
 use crate::core::url::HttpUrl;
 use crate::single_flight::SingleFlight;
@@ -71,19 +72,19 @@ impl Client {
         if HttpUrl::parse(&config.redirect_uri).map(|u| u.origin()).as_deref() != Some(page_origin.as_str()) {
             return Err(AuthError::config(
                 "redirectUri",
-                &format!("must be on this page's origin ({page_origin}), where the login transaction is kept"),
+                &["must be on this page's origin (", &page_origin, "), where the login transaction is kept"].concat(),
             ));
         }
         let token_store = Store::open(config.storage)?;
         let tx_store = Store::open(StorageKind::Session)?;
         let provider = config.discovery_url.as_deref().or(config.authorization_endpoint.as_deref()).unwrap_or_default();
-        let namespace = format!("spa-oauth:{}:{}", config.client_id, provider);
+        let namespace = ["spa-oauth:", &config.client_id, ":", provider].concat();
         let keys = Keys {
-            tokens: format!("{namespace}:tokens"),
-            login: format!("{namespace}:login"),
-            logout: format!("{namespace}:logout"),
-            discovery: format!("{namespace}:discovery"),
-            refresh_lock: format!("{namespace}:refresh"),
+            tokens: [&namespace, ":tokens"].concat(),
+            login: [&namespace, ":login"].concat(),
+            logout: [&namespace, ":logout"].concat(),
+            discovery: [&namespace, ":discovery"].concat(),
+            refresh_lock: [&namespace, ":refresh"].concat(),
         };
         let session = Rc::new(Session::new(config.expiry_margin_ms));
         let config_log_level = config.log_level;
@@ -155,12 +156,12 @@ impl Client {
                     m
                 }
                 None => {
-                    self.log.debug(|| format!("discovery: fetching {}", public_part(url)));
+                    self.log.debug(|| ["discovery: fetching ", public_part(url)].concat());
                     let answer = self.http.get(url).await?;
                     if answer.status != 200 {
                         return Err(AuthError::new(
                             ErrorKind::DiscoveryError,
-                            format!("the discovery document answered HTTP {}", answer.status),
+                            ["the discovery document answered HTTP ", &decimal(answer.status.into())].concat(),
                         )
                         .with_status(answer.status));
                     }

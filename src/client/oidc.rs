@@ -18,6 +18,7 @@ use crate::core::json::Json;
 use crate::core::jwks::{select_key, KeyMatch};
 use crate::core::jwt;
 use crate::core::pkce;
+use crate::core::text::decimal;
 use crate::core::token_set::TokenSet;
 use crate::core::url::with_query;
 
@@ -26,7 +27,7 @@ use crate::core::url::with_query;
 pub struct KeyCache(RefCell<Option<String>>);
 
 fn invalid(what: &str) -> AuthError {
-    AuthError::new(ErrorKind::InvalidIdToken, format!("ID token: {what}"))
+    AuthError::new(ErrorKind::InvalidIdToken, ["ID token: ", what].concat())
 }
 
 impl Client {
@@ -34,7 +35,8 @@ impl Client {
         let url = metadata.jwks_uri.as_deref().ok_or_else(|| invalid("the provider publishes no jwks_uri"))?;
         let answer = self.http.get(url).await?;
         if answer.status != 200 {
-            return Err(invalid(&format!("the JWKS answered HTTP {}", answer.status)).with_status(answer.status));
+            return Err(invalid(&["the JWKS answered HTTP ", &decimal(answer.status.into())].concat())
+                .with_status(answer.status));
         }
         *self.keys_cache.0.borrow_mut() = Some(answer.body.clone());
         Ok(answer.body)
@@ -106,7 +108,7 @@ impl Client {
 
     /// OIDC Core §5.3: the UserInfo claims, whose `sub` must be the ID token's (§5.3.2).
     pub async fn user_info(&self) -> Result<String> {
-        let bad = |what: &str| AuthError::new(ErrorKind::InvalidUserinfo, format!("userinfo: {what}"));
+        let bad = |what: &str| AuthError::new(ErrorKind::InvalidUserinfo, ["userinfo: ", what].concat());
         let metadata = self.metadata().await?;
         let endpoint =
             metadata.userinfo_endpoint.clone().ok_or_else(|| bad("the provider has no userinfo_endpoint"))?;
@@ -116,7 +118,7 @@ impl Client {
             .ok_or_else(|| AuthError::new(ErrorKind::LoginRequired, "getUserInfo needs a session"))?;
         let answer = self.http.get_with_bearer(&endpoint, &token).await?;
         if answer.status != 200 {
-            return Err(bad(&format!("HTTP {}", answer.status)).with_status(answer.status));
+            return Err(bad(&["HTTP ", &decimal(answer.status.into())].concat()).with_status(answer.status));
         }
         let claims =
             Json::parse(&answer.body).ok_or_else(|| bad("not JSON (signed or encrypted UserInfo is not supported)"))?;
@@ -142,7 +144,7 @@ impl Client {
         }
         let metadata = self.metadata().await?;
         let Some(endpoint) = metadata.end_session_endpoint.as_deref() else { return Ok(()) };
-        self.log.info(|| format!("logout: redirecting to {}", public_part(endpoint)));
+        self.log.info(|| ["logout: redirecting to ", public_part(endpoint)].concat());
         let state = pkce::random_value(&crypto::random_bytes()?);
         self.tx_store.set(&self.keys.logout, &state)?;
         let endpoint = endpoint_for_policy(

@@ -9,6 +9,7 @@ use wasm_bindgen::JsValue;
 use super::Client;
 use crate::browser::{events::Emitter, lock, now_ms, set_property, shared};
 use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::text::decimal;
 use crate::core::token::{parse_token_response, refresh_body};
 use crate::core::token_set::TokenSet;
 
@@ -133,8 +134,8 @@ pub fn to_js(t: &TokenSet) -> JsValue {
 /// A log line with the access token's remaining lifetime (never the token).
 pub fn lifetime_line(step: &str, tokens: &TokenSet) -> String {
     match tokens.expires_at_ms {
-        Some(at) => format!("{step}; access token valid for {} s", (at - now_ms()) / 1000),
-        None => format!("{step}; the provider did not say how long the access token is valid"),
+        Some(at) => [step, "; access token valid for ", &decimal((at - now_ms()) / 1000), " s"].concat(),
+        None => [step, "; the provider did not say how long the access token is valid"].concat(),
     }
 }
 
@@ -260,7 +261,7 @@ impl Client {
                 Ok(token)
             }
             Err(mut e) => {
-                self.log.info(|| format!("refresh: failed ({})", e.code));
+                self.log.info(|| ["refresh: failed (", &e.code, ")"].concat());
                 self.session.events.emit("refreshFailed", &e.clone().into());
                 if e.code != "invalid_grant" {
                     return Err(e);

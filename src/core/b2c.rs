@@ -35,7 +35,7 @@ fn replace_query_param(url: &str, key: &str, value: &str) -> String {
             }
         })
         .collect();
-    format!("{base}?{}", pairs.join("&"))
+    [base, "?", &pairs.join("&")].concat()
 }
 
 fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<String> {
@@ -61,7 +61,7 @@ fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<Strin
         None => false,
     };
     found.then(|| {
-        let mut out = format!("{origin}{}", path.join("/"));
+        let mut out = [origin, &path.join("/")].concat();
         if let Some(q) = query {
             out.push('?');
             out.push_str(q);

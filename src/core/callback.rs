@@ -52,7 +52,7 @@ pub fn looks_like_response(part: &str) -> bool {
 /// Parses the response part. Every parameter may appear at most once (RFC 6749 §3.1), a code
 /// and an error never together; a missing `state` is `state_mismatch` (we always send one).
 pub fn parse_response(part: &str) -> Result<AuthorizationResponse> {
-    let invalid = |what: &str| AuthError::new(ErrorKind::InvalidResponse, format!("authorization response: {what}"));
+    let invalid = |what: &str| AuthError::new(ErrorKind::InvalidResponse, ["authorization response: ", what].concat());
     if part.len() > MAX_RESPONSE_LEN {
         return Err(invalid("too long"));
     }
@@ -62,7 +62,7 @@ pub fn parse_response(part: &str) -> Result<AuthorizationResponse> {
         if let Some(i) = RESPONSE_PARAMS.iter().position(|p| p == key) {
             let slot = found.get_mut(i).ok_or_else(|| invalid("internal"))?;
             if slot.replace(value.as_str()).is_some() {
-                return Err(invalid(&format!("parameter '{key}' appears more than once")));
+                return Err(invalid(&["parameter '", key, "' appears more than once"].concat()));
             }
         }
     }

@@ -211,7 +211,7 @@ impl RawConfig {
         }
         let metadata_url = urls.optional("metadataUrl", self.metadata_url)?;
         let discovery_url = metadata_url.or_else(|| {
-            authority.as_ref().map(|a| format!("{}/.well-known/openid-configuration", a.trim_end_matches('/')))
+            authority.as_ref().map(|a| [a.trim_end_matches('/'), "/.well-known/openid-configuration"].concat())
         });
         let authorization_endpoint = urls.optional("authorizationEndpoint", self.authorization_endpoint)?;
         let token_endpoint = urls.optional("tokenEndpoint", self.token_endpoint)?;
@@ -346,7 +346,7 @@ pub fn check_extra_param(field: &str, key: &str, value: &str) -> Result<()> {
         return Err(AuthError::config(field, "parameter names must be non-empty and free of control characters"));
     }
     if RESERVED_AUTH_PARAMS.contains(&key) {
-        return Err(AuthError::config(field, &format!("'{key}' is set by the library and cannot be overridden")));
+        return Err(AuthError::config(field, &["'", key, "' is set by the library and cannot be overridden"].concat()));
     }
     Ok(())
 }

@@ -43,14 +43,19 @@ impl ProviderMetadata {
     /// be the expected one (Discovery §4.3; a trailing `/` aside), endpoints must be https (or
     /// loopback). Explicitly configured endpoints win over discovered ones.
     pub fn from_discovery(body: &str, config: &ClientConfig) -> Result<ProviderMetadata> {
-        let bad = |what: &str| AuthError::new(ErrorKind::DiscoveryError, format!("discovery document: {what}"));
+        let bad = |what: &str| AuthError::new(ErrorKind::DiscoveryError, ["discovery document: ", what].concat());
         let doc = Json::parse(body).ok_or_else(|| bad("not a JSON object"))?;
         let issuer = doc.get("issuer").and_then(Json::as_str).ok_or_else(|| bad("no issuer"))?;
         if let Some(expected) = &config.issuer {
             if expected.trim_end_matches('/') != issuer.trim_end_matches('/') {
-                return Err(bad(&format!(
-                    "issuer is '{issuer}' but '{expected}' was expected (set `issuer` when it differs from the authority)"
-                )));
+                return Err(bad(&[
+                    "issuer is '",
+                    issuer,
+                    "' but '",
+                    expected,
+                    "' was expected (set `issuer` when it differs from the authority)",
+                ]
+                .concat()));
             }
         }
         let endpoint = |name: &str, configured: &Option<String>| -> Result<Option<String>> {
@@ -64,7 +69,7 @@ impl ProviderMetadata {
                 {
                     Ok(Some(s.clone()))
                 }
-                Some(_) => Err(bad(&format!("{name} is not an https URL"))),
+                Some(_) => Err(bad(&[name, " is not an https URL"].concat())),
             }
         };
         Ok(ProviderMetadata {

@@ -101,7 +101,7 @@ impl AuthError {
 
     /// Shorthand for [`ErrorKind::InvalidConfig`] naming the offending field.
     pub fn config(field: &str, problem: &str) -> Self {
-        AuthError::new(ErrorKind::InvalidConfig, format!("{field}: {problem}"))
+        AuthError::new(ErrorKind::InvalidConfig, [field, ": ", problem].concat())
     }
 
     /// An error the provider reported (RFC 6749 §4.1.2.1 and §5.2). The code is kept verbatim
@@ -113,8 +113,8 @@ impl AuthError {
             return e;
         }
         let message = match description {
-            Some(d) => format!("{error}: {d}"),
-            None => format!("the provider answered {error}"),
+            Some(d) => [error, ": ", d].concat(),
+            None => ["the provider answered ", error].concat(),
         };
         AuthError(Box::new(ErrorDetails {
             code: error.into(),

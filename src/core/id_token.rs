@@ -23,7 +23,7 @@ pub struct Expected<'a> {
 }
 
 fn invalid(what: &str) -> AuthError {
-    AuthError::new(ErrorKind::InvalidIdToken, format!("ID token: {what}"))
+    AuthError::new(ErrorKind::InvalidIdToken, ["ID token: ", what].concat())
 }
 
 /// Checks `claims` against `expected`; the first failed rule is the error.
@@ -79,7 +79,7 @@ pub fn validate(claims: &Json, expected: &Expected<'_>) -> Result<()> {
 pub fn validate_refreshed(previous: &Json, fresh: &Json) -> Result<()> {
     for claim in ["iss", "sub", "aud"] {
         if previous.get(claim) != fresh.get(claim) {
-            return Err(invalid(&format!("{claim} changed on refresh")));
+            return Err(invalid(&[claim, " changed on refresh"].concat()));
         }
     }
     Ok(())

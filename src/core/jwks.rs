@@ -16,7 +16,7 @@ pub enum KeyMatch {
 /// Picks the key for `alg` and `kid`. A key must have the algorithm's `kty` (and `crv`), and
 /// when it says so, `use: sig` and the same `alg`. Without a `kid`, exactly one key may match.
 pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
-    let bad = |what: &str| AuthError::new(ErrorKind::InvalidIdToken, format!("JWKS: {what}"));
+    let bad = |what: &str| AuthError::new(ErrorKind::InvalidIdToken, ["JWKS: ", what].concat());
     let doc = Json::parse(jwks).ok_or_else(|| bad("not JSON"))?;
     let Some(Json::Array(keys)) = doc.get("keys") else { return Err(bad("no keys array")) };
     let text = |k: &Json, name: &str| k.get(name).and_then(Json::as_str).map(str::to_owned);
@@ -38,7 +38,7 @@ pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
     };
     match candidates.as_slice() {
         [] if kid.is_some() => Ok(KeyMatch::UnknownKid),
-        [] => Err(bad(&format!("no key for {}", alg.kty()))),
+        [] => Err(bad(&["no key for ", alg.kty()].concat())),
         [key] if fits(key) => Ok(KeyMatch::Found(key.to_text())),
         [_] => Err(bad("the key named by kid does not fit the token's alg")),
         _ => Err(bad("several keys fit and the token names none (kid)")),

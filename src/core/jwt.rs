@@ -99,7 +99,7 @@ pub struct Jws<'a> {
 }
 
 fn invalid(what: &str) -> AuthError {
-    AuthError::new(ErrorKind::InvalidIdToken, format!("ID token: {what}"))
+    AuthError::new(ErrorKind::InvalidIdToken, ["ID token: ", what].concat())
 }
 
 /// Splits and decodes a compact JWS; refuses unknown algorithms and critical extensions.
@@ -113,15 +113,15 @@ pub fn parse(token: &str) -> Result<Jws<'_>> {
         return Err(invalid("not a JWS in compact serialization (three parts)"));
     };
     let json_part = |part: &str, name: &str| -> Result<Json> {
-        let bytes = base64url::decode(part).ok_or_else(|| invalid(&format!("{name} is not base64url")))?;
-        let text = core::str::from_utf8(&bytes).map_err(|_| invalid(&format!("{name} is not UTF-8")))?;
+        let bytes = base64url::decode(part).ok_or_else(|| invalid(&[name, " is not base64url"].concat()))?;
+        let text = core::str::from_utf8(&bytes).map_err(|_| invalid(&[name, " is not UTF-8"].concat()))?;
         Json::parse(text)
             .filter(|j| matches!(j, Json::Object(_)))
-            .ok_or_else(|| invalid(&format!("{name} is not a JSON object")))
+            .ok_or_else(|| invalid(&[name, " is not a JSON object"].concat()))
     };
     let header_json = json_part(header, "header")?;
     let alg_name = header_json.get("alg").and_then(Json::as_str).ok_or_else(|| invalid("no alg"))?;
-    let alg = Alg::parse(alg_name).ok_or_else(|| invalid(&format!("alg '{alg_name}' is not accepted")))?;
+    let alg = Alg::parse(alg_name).ok_or_else(|| invalid(&["alg '", alg_name, "' is not accepted"].concat()))?;
     if header_json.get("crit").is_some() {
         return Err(invalid("critical header extensions are not supported (RFC 7515 §4.1.11)"));
     }

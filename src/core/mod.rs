@@ -19,6 +19,7 @@ pub mod pkce;
 pub mod record;
 pub mod resource;
 pub mod secret;
+pub mod text;
 pub mod token;
 pub mod token_set;
 pub mod transaction;

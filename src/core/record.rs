@@ -1,6 +1,7 @@
 //! Writing the flat JSON records we keep in storage (read back with [`super::json::Json`]).
 
 use super::form::push_json_string;
+use crate::core::text::decimal;
 
 /// Builds one JSON object, member by member.
 pub struct RecordWriter(String);
@@ -8,7 +9,7 @@ pub struct RecordWriter(String);
 impl RecordWriter {
     /// Starts a record with its format version, `{"v":N`.
     pub fn new(version: u32) -> Self {
-        RecordWriter(format!("{{\"v\":{version}"))
+        RecordWriter(["{\"v\":", &decimal(version.into())].concat())
     }
 
     /// Adds a string member.
@@ -29,7 +30,7 @@ impl RecordWriter {
     /// Adds an integer member.
     pub fn int(mut self, key: &str, value: i64) -> Self {
         self.key(key);
-        self.0.push_str(&value.to_string());
+        self.0.push_str(&decimal(value));
         self
     }
 

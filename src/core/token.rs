@@ -6,6 +6,7 @@ use super::form::encode_pairs;
 use super::json::Json;
 use super::secret::Secret;
 use super::token_set::TokenSet;
+use crate::core::text::decimal;
 
 /// Largest token response body we parse.
 const MAX_BODY_LEN: usize = 1024 * 1024;
@@ -41,7 +42,7 @@ pub fn refresh_body(client_id: &str, refresh_token: &Secret, scope: &str, redire
 /// counts from then, never from the (later) arrival of the answer.
 pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<TokenSet> {
     let invalid = |what: &str| {
-        AuthError::new(ErrorKind::InvalidTokenResponse, format!("token response: {what}")).with_status(status)
+        AuthError::new(ErrorKind::InvalidTokenResponse, ["token response: ", what].concat()).with_status(status)
     };
     let doc = if body.len() <= MAX_BODY_LEN { Json::parse(body) } else { None };
     let doc = doc.filter(|d| matches!(d, Json::Object(_)));
@@ -52,26 +53,29 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
         return Err(AuthError::provider(error, description, Some(status)));
     }
     if !(200..300).contains(&status) {
-        return Err(AuthError::new(ErrorKind::HttpError, format!("the token endpoint answered HTTP {status}"))
-            .with_status(status));
+        return Err(AuthError::new(
+            ErrorKind::HttpError,
+            ["the token endpoint answered HTTP ", &decimal(status.into())].concat(),
+        )
+        .with_status(status));
     }
     let doc = doc.ok_or_else(|| invalid("not a JSON object"))?;
     let text = |k: &str| -> Result<Option<String>> {
         match doc.get(k) {
             None | Some(Json::Null) => Ok(None),
             Some(Json::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-            Some(_) => Err(invalid(&format!("{k} is not a non-empty string"))),
+            Some(_) => Err(invalid(&[k, " is not a non-empty string"].concat())),
         }
     };
     let access_token = text("access_token")?.ok_or_else(|| invalid("no access_token"))?;
     let token_type = text("token_type")?.ok_or_else(|| invalid("no token_type"))?;
     if !token_type.eq_ignore_ascii_case("bearer") {
-        return Err(invalid(&format!("unsupported token_type '{token_type}' (only Bearer is supported)")));
+        return Err(invalid(&["unsupported token_type '", &token_type, "' (only Bearer is supported)"].concat()));
     }
     let seconds = |k: &str| -> Result<Option<i64>> {
         match doc.get(k) {
             None | Some(Json::Null) => Ok(None),
-            Some(v) => v.as_int_lenient().map(Some).ok_or_else(|| invalid(&format!("{k} is not an integer"))),
+            Some(v) => v.as_int_lenient().map(Some).ok_or_else(|| invalid(&[k, " is not an integer"].concat())),
         }
     };
     let expires_at_ms = match seconds("expires_in")? {

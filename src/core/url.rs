@@ -57,7 +57,7 @@ impl<'a> HttpUrl<'a> {
     pub fn origin(&self) -> String {
         let default_port = if self.scheme == "https" { ":443" } else { ":80" };
         let authority = self.authority.strip_suffix(default_port).unwrap_or(&self.authority);
-        format!("{}://{}", self.scheme, authority)
+        [self.scheme, "://", authority].concat()
     }
 
     /// Whether the host is a loopback name or address (RFC 8252 §8.3; `localhost` per RFC 6761).
@@ -91,7 +91,7 @@ pub fn with_query<'a>(base: &str, params: impl IntoIterator<Item = (&'a str, &'a
     if query.is_empty() {
         return base.to_owned();
     }
-    format!("{base}{sep}{query}")
+    [base, sep, &query].concat()
 }
 
 /// Whether the query of `url` already holds parameter `key`.
