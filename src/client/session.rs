@@ -16,7 +16,8 @@ use crate::core::token_set::TokenSet;
 /// The tokens in memory and the listeners told of their changes.
 pub struct Session {
     tokens: RefCell<Option<TokenSet>>,
-    /// The access token as a JS string, made once per token: the hot path hands it out as is.
+    /// The access token as a JS string, made once per token set: both hot paths (JS and
+    /// [`Session::usable_access_token`]) hand it out as is.
     access_token_js: RefCell<Option<JsValue>>,
     /// `expiryMarginSeconds`, in ms.
     margin_ms: i64,
@@ -44,7 +45,7 @@ impl Session {
 
     /// Sets the tokens read from storage at start, without events.
     pub fn restore(&self, tokens: Option<TokenSet>) {
-        *self.access_token_js.borrow_mut() = None;
+        *self.access_token_js.borrow_mut() = tokens.as_ref().map(|t| JsValue::from_str(t.access_token.expose()));
         *self.tokens.borrow_mut() = tokens;
         self.publish_hot_path();
     }
@@ -58,13 +59,13 @@ impl Session {
     /// window (from +∞ until -∞) without a session, so JS always asks the wasm then.
     fn publish_hot_path(&self) {
         let tokens = self.tokens.borrow();
-        let (from, until, token) = match tokens.as_ref() {
-            Some(t) => {
+        let (from, until, token) = match (tokens.as_ref(), self.access_token_js.borrow().as_ref()) {
+            (Some(t), Some(access_token)) => {
                 let (from, until) = t.usable_window_ms(self.margin_ms);
-                let token = Promise::resolve(&JsValue::from_str(t.access_token.expose()));
+                let token = Promise::resolve(access_token);
                 (from.map_or(f64::NEG_INFINITY, |v| v as f64), until.map_or(f64::INFINITY, |v| v as f64), token.into())
             }
-            None => (f64::INFINITY, f64::NEG_INFINITY, JsValue::NULL),
+            _ => (f64::INFINITY, f64::NEG_INFINITY, JsValue::NULL),
         };
         set_property(&self.hot_path, "token", &token);
         set_property(&self.hot_path, "from", &from.into());
@@ -89,13 +90,11 @@ impl Session {
         self.tokens.borrow().clone()
     }
 
-    /// The access token, as a JS string, when it is usable for `margin_ms` more. No storage
-    /// read, no copy of the token after the first call.
-    pub fn usable_access_token(&self, now_ms: i64, margin_ms: i64) -> Option<JsValue> {
-        let tokens = self.tokens.borrow();
-        let usable = tokens.as_ref().filter(|t| t.is_usable_at(now_ms, margin_ms))?;
-        let mut cached = self.access_token_js.borrow_mut();
-        Some(cached.get_or_insert_with(|| JsValue::from_str(usable.access_token.expose())).clone())
+    /// The access token, as a JS string, when it is usable for the margin more. No storage
+    /// read, no copy of the token.
+    pub fn usable_access_token(&self, now_ms: i64) -> Option<JsValue> {
+        self.tokens.borrow().as_ref().filter(|t| t.is_usable_at(now_ms, self.margin_ms))?;
+        self.access_token_js.borrow().clone()
     }
 
     fn access_token(&self) -> Option<String> {
@@ -175,7 +174,7 @@ impl Client {
 
     /// The hot path of `getAccessToken()`: a cached token that is valid for the margin.
     pub fn cached_access_token(&self) -> Option<JsValue> {
-        self.session.usable_access_token(now_ms(), self.config.expiry_margin_ms)
+        self.session.usable_access_token(now_ms())
     }
 
     /// A valid access token, refreshed when it is about to expire; `None` when there is no

@@ -177,10 +177,11 @@ pub const RESERVED_AUTH_PARAMS: [&str; 10] = [
     "p",
 ];
 
-/// What [`RawConfig::check`] decided beyond "valid": the parsed choices and numbers.
+/// What [`RawConfig::check`] decided beyond "valid": the parsed choices, origins and numbers.
 struct Checked {
     response_mode: ResponseMode,
     storage: StorageKind,
+    api_origins: Vec<String>,
     log_level: LogLevel,
     timeout_s: u32,
     expiry_margin_ms: i64,
@@ -276,14 +277,16 @@ impl RawConfig {
             Some("memory") => StorageKind::Memory,
             Some(_) => return Err(AuthError::config("storage", "must be 'session', 'local' or 'memory'")),
         };
-        for o in self.api_origins.iter().flatten() {
-            if api_origin(o).is_none() {
-                return Err(AuthError::config(
-                    "apiOrigins",
-                    "each entry must be an origin such as 'https://api.example.com'",
-                ));
-            }
-        }
+        let api_origins = self
+            .api_origins
+            .iter()
+            .flatten()
+            .map(|o| {
+                api_origin(o).ok_or_else(|| {
+                    AuthError::config("apiOrigins", "each entry must be an origin such as 'https://api.example.com'")
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         let log_level = match self.log_level.as_deref() {
             None | Some("off") => LogLevel::Off,
             Some("info") => LogLevel::Info,
@@ -296,7 +299,7 @@ impl RawConfig {
         };
         let expiry_margin_ms =
             whole_seconds("expiryMarginSeconds", self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
-        Ok(Checked { response_mode, storage, log_level, timeout_s, expiry_margin_ms, clock_skew_s })
+        Ok(Checked { response_mode, storage, api_origins, log_level, timeout_s, expiry_margin_ms, clock_skew_s })
     }
 
     /// The checked configuration, with its defaults filled in.
@@ -325,7 +328,7 @@ impl RawConfig {
             policy: self.policy,
             extra_auth_params: self.extra_auth_params,
             storage: checked.storage,
-            api_origins: self.api_origins.iter().flatten().filter_map(|o| api_origin(o)).collect(),
+            api_origins: checked.api_origins,
             expiry_margin_ms: checked.expiry_margin_ms,
             jwks_uri: self.jwks_uri,
             clock_skew_s: checked.clock_skew_s,
