@@ -135,8 +135,9 @@ fn bad_config_throws_a_real_error_naming_the_field() {
     assert_eq!(code_of(&AuthClient::new(unknown).err().unwrap()), "invalid_config");
 }
 
-fn new_client(storage: &str) -> Client {
-    let config = RawConfig {
+/// The fixture provider's client, answering on this page in query mode.
+fn test_config(storage: &str) -> RawConfig {
+    RawConfig {
         client_id: Some("browser-test".into()),
         redirect_uri: Some(page_url()),
         response_mode: Some("query".into()),
@@ -144,8 +145,11 @@ fn new_client(storage: &str) -> Client {
         scopes: Some(vec!["openid".into(), "offline_access".into()]),
         storage: Some(storage.into()),
         ..RawConfig::default()
-    };
-    Client::new(config.validate().unwrap()).unwrap()
+    }
+}
+
+fn new_client(storage: &str) -> Client {
+    Client::new(test_config(storage).validate().unwrap()).unwrap()
 }
 
 /// The value of `name` in the query of `url`.
@@ -332,16 +336,8 @@ async fn an_id_token_with_the_wrong_nonce_stores_nothing() {
 /// The debug log traces every step of a login and a refresh, and never prints a secret.
 #[wasm_bindgen_test]
 async fn the_debug_log_traces_steps_without_secrets() {
-    let config = RawConfig {
-        client_id: Some("logged".into()),
-        redirect_uri: Some(page_url()),
-        response_mode: Some("query".into()),
-        authority: Some(fixture().into()),
-        scopes: Some(vec!["openid".into(), "offline_access".into()]),
-        storage: Some("memory".into()),
-        log_level: Some("debug".into()),
-        ..RawConfig::default()
-    };
+    let config =
+        RawConfig { client_id: Some("logged".into()), log_level: Some("debug".into()), ..test_config("memory") };
     let client = Client::new(config.validate().unwrap()).unwrap();
     let lines = capture_console();
     let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();

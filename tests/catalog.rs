@@ -57,6 +57,13 @@ struct Outcome {
     secrets: Vec<String>,
 }
 
+impl Outcome {
+    /// What `client` holds after a step that ended with `error`.
+    fn of(client: &Client, error: Option<(String, String, String)>, secrets: Vec<String>) -> Outcome {
+        Outcome { error, stored: client.session.tokens().is_some(), secrets }
+    }
+}
+
 fn fill(template: &str, vars: &[(&str, &str)]) -> String {
     vars.iter().fold(template.to_owned(), |t, (name, value)| t.replace(&format!("{{{name}}}"), value))
 }
@@ -157,8 +164,7 @@ async fn run_callback(id: &str, mode: &str, url: &str, extra: &str) -> Outcome {
     let big = "a".repeat(100 * 1024);
     set_url(&fill(url, &[("state", &state), ("nonce", &nonce), ("code", &code), ("big", &big)])).await;
     let error = callback(&client).await;
-    let stored = client.session.tokens().is_some();
-    Outcome { error, stored, secrets: session_of(&client, vec![state, nonce, verifier, code]) }
+    Outcome::of(&client, error, session_of(&client, vec![state, nonce, verifier, code]))
 }
 
 async fn run_refresh(id: &str, refresh_token: &str, extra: &str) -> (Outcome, i64) {
@@ -174,7 +180,7 @@ async fn run_refresh(id: &str, refresh_token: &str, extra: &str) -> (Outcome, i6
     let client = self::client(id, "query", extra);
     let before = token_requests().await;
     let error = client.refresh().await.err().map(parts);
-    let outcome = Outcome { error, stored: client.session.tokens().is_some(), secrets };
+    let outcome = Outcome::of(&client, error, secrets);
     (outcome, before)
 }
 
@@ -190,7 +196,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
         "no_login_in_progress" => {
             let client = client(id, "query", "");
             set_url("?code=fixture-code&state=some-state").await;
-            Outcome { error: callback(&client).await, stored: client.session.tokens().is_some(), secrets: Vec::new() }
+            Outcome::of(&client, callback(&client).await, Vec::new())
         }
         "superseded_login" => {
             let client = client(id, "query", "");
@@ -198,7 +204,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             let (state, nonce, verifier) = start_login(&client, id).await;
             set_url(&format!("?code=fixture-code.{first_nonce}&state={first_state}")).await;
             let error = callback(&client).await;
-            Outcome { error, stored: client.session.tokens().is_some(), secrets: vec![state, nonce, verifier] }
+            Outcome::of(&client, error, vec![state, nonce, verifier])
         }
         "transaction_expired" => {
             let client = client(id, "query", "");
@@ -209,7 +215,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             session_storage().set_item(&login, &String::from(js_sys::JSON::stringify(&record).unwrap())).unwrap();
             set_url(&format!("?code=fixture-code.{nonce}&state={state}")).await;
             let error = callback(&client).await;
-            Outcome { error, stored: client.session.tokens().is_some(), secrets: vec![state, nonce, verifier] }
+            Outcome::of(&client, error, vec![state, nonce, verifier])
         }
         "reload_after_success" => {
             let client = client(id, "query", "");
@@ -219,11 +225,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             assert_eq!(callback(&client).await, None);
             set_url(&url).await;
             let error = callback(&client).await;
-            Outcome {
-                error,
-                stored: client.session.tokens().is_some(),
-                secrets: session_of(&client, vec![state, nonce, verifier]),
-            }
+            Outcome::of(&client, error, session_of(&client, vec![state, nonce, verifier]))
         }
         "double_callback" => {
             let starter = client(id, "query", "");
@@ -264,7 +266,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             fill_storage();
             let error = callback(&client).await;
             unfill_storage();
-            Outcome { error, stored: client.session.tokens().is_some(), secrets: vec![state, nonce, verifier] }
+            Outcome::of(&client, error, vec![state, nonce, verifier])
         }
         "corrupted_tokens" | "future_tokens" => {
             let record = if name == "corrupted_tokens" {
@@ -276,7 +278,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             let client = client(id, "query", "");
             let dropped = session_storage().get_item(&key(id, "tokens")).unwrap().is_none();
             assert!(dropped, "the unreadable record is removed");
-            Outcome { error: None, stored: client.session.tokens().is_some(), secrets: Vec::new() }
+            Outcome::of(&client, None, Vec::new())
         }
         "not_before_ahead" => {
             let client = client(id, "query", "");
@@ -284,11 +286,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             set_url(&format!("?code=fault-not-before-ahead.{nonce}&state={state}")).await;
             assert_eq!(callback(&client).await, None, "the login itself succeeds");
             let error = client.access_token().await.err().map(parts);
-            Outcome {
-                error,
-                stored: client.session.tokens().is_some(),
-                secrets: session_of(&client, vec![state, nonce, verifier]),
-            }
+            Outcome::of(&client, error, session_of(&client, vec![state, nonce, verifier]))
         }
         "corrupted_login" => {
             let client = client(id, "query", "");
@@ -296,7 +294,7 @@ async fn run_scenario(id: &str, name: &str) -> (Outcome, i64) {
             session_storage().set_item(&key(id, "login"), "{\"v\":1,\"state\":").unwrap();
             set_url(&format!("?code=fixture-code.{nonce}&state={state}")).await;
             let error = callback(&client).await;
-            Outcome { error, stored: client.session.tokens().is_some(), secrets: vec![state, nonce, verifier] }
+            Outcome::of(&client, error, vec![state, nonce, verifier])
         }
         other => panic!("unknown scenario {other}"),
     };
