@@ -1,12 +1,12 @@
 //! The JavaScript API: `AuthClient` and `AuthError`, with the names of DESIGN.md (a contract).
 //!
-//! Options are read field by field from the JS object so that a wrong field is reported by
-//! name (`invalid_config: clientId: must be a string`) and a misspelt one is not silently ignored.
+//! Options objects reach the wasm as JSON text (js/options.js) and are read field by field by
+//! [`crate::core::options`], which names a wrong or misspelt field.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
@@ -15,8 +15,8 @@ use crate::browser::set_property;
 use crate::client::{oidc, session, Client};
 use crate::core::authorize::LoginOptions;
 use crate::core::b2c;
-use crate::core::config::RawConfig;
 use crate::core::error::AuthError;
+use crate::core::options;
 
 #[wasm_bindgen(module = "/js/auth-error.js")]
 extern "C" {
@@ -40,6 +40,13 @@ impl From<AuthError> for JsValue {
         let e = *e.0;
         JsAuthError::new(&e.code, &e.message, e.description, e.status, b2c_code).into()
     }
+}
+
+#[wasm_bindgen(module = "/js/options.js")]
+extern "C" {
+    /// The options object as JSON text (see js/options.js), `skip` left out.
+    #[wasm_bindgen(js_name = optionsJson)]
+    fn options_json(value: &JsValue, skip: Option<&str>) -> Option<String>;
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -148,7 +155,7 @@ impl AuthClient {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "AuthClientConfig")] config: JsValue,
     ) -> Result<AuthClient, JsValue> {
-        let raw = read_config(&config)?;
+        let raw = options::read_config(options_json(&config, None).as_deref())?;
         let client = Client::new(raw.validate()?)?;
         Ok(AuthClient { inner: Rc::new(client), callback: Default::default() })
     }
@@ -258,12 +265,8 @@ impl AuthClient {
     ) -> Promise {
         let inner = self.inner.clone();
         future_to_promise(async move {
-            let value: JsValue = options.map_or(JsValue::UNDEFINED, Into::into);
-            let f = Fields::new(&value, "logout options", &["redirect"])?;
-            let redirect = match f.raw("redirect") {
-                v if v.is_undefined() => true,
-                v => v.as_bool().ok_or_else(|| AuthError::config("redirect", "must be a boolean"))?,
-            };
+            let text = options.and_then(|o| options_json(&o, None));
+            let redirect = options::read_logout_redirect(text.as_deref())?;
             inner.logout_and_redirect(redirect).await?;
             Ok(JsValue::UNDEFINED)
         })
@@ -314,160 +317,15 @@ fn check_event(event: &str) -> Result<(), AuthError> {
     }
 }
 
-/// Reads a plain options object, refusing keys it does not know.
-///
-/// A field of the wrong type reads as absent and is remembered; [`Fields::finish`] returns the
-/// first such problem. Reading every field before failing keeps one exit instead of one per
-/// field, each dropping the fields read so far (measured: several KB of wasm).
-struct Fields<'a> {
-    obj: Option<&'a Object>,
-    problem: RefCell<Option<AuthError>>,
-}
-
-impl<'a> Fields<'a> {
-    fn new(value: &'a JsValue, what: &'static str, known: &[&str]) -> Result<Fields<'a>, AuthError> {
-        if value.is_undefined() || value.is_null() {
-            return Ok(Fields { obj: None, problem: RefCell::default() });
-        }
-        let obj = value.dyn_ref::<Object>().filter(|_| !value.is_function() && !Array::is_array(value));
-        let obj = obj.ok_or_else(|| AuthError::config(what, "must be an object"))?;
-        for key in Object::keys(obj).iter() {
-            let key = key.as_string().unwrap_or_default();
-            if !known.contains(&key.as_str()) {
-                return Err(AuthError::config(&key, &["is not an option of ", what].concat()));
-            }
-        }
-        Ok(Fields { obj: Some(obj), problem: RefCell::default() })
-    }
-
-    /// The first field that had the wrong type, if any.
-    fn finish(self) -> Result<(), AuthError> {
-        self.problem.into_inner().map_or(Ok(()), Err)
-    }
-
-    fn raw(&self, key: &str) -> JsValue {
-        self.obj.and_then(|o| Reflect::get(o, &JsValue::from_str(key)).ok()).unwrap_or(JsValue::UNDEFINED)
-    }
-
-    /// The field `key` converted by `convert`; absent (`undefined` or `null`) is `None`, and so
-    /// is a value `convert` refuses, after remembering that `key` `must` be something else.
-    fn read<T>(&self, key: &str, must: &str, convert: impl FnOnce(JsValue) -> Option<T>) -> Option<T> {
-        let v = self.raw(key);
-        if v.is_undefined() || v.is_null() {
-            return None;
-        }
-        let value = convert(v);
-        if value.is_none() {
-            self.problem.borrow_mut().get_or_insert_with(|| AuthError::config(key, must));
-        }
-        value
-    }
-
-    fn string(&self, key: &str) -> Option<String> {
-        self.read(key, "must be a string", |v| v.as_string())
-    }
-
-    fn number(&self, key: &str) -> Option<f64> {
-        self.read(key, "must be a number", |v| v.as_f64())
-    }
-
-    fn boolean(&self, key: &str) -> Option<bool> {
-        self.read(key, "must be a boolean", |v| v.as_bool())
-    }
-
-    fn strings(&self, key: &str) -> Option<Vec<String>> {
-        self.read(key, "must be an array of strings", |v| {
-            v.dyn_into::<Array>().ok()?.iter().map(|s| s.as_string()).collect()
-        })
-    }
-
-    fn string_map(&self, key: &str) -> Vec<(String, String)> {
-        self.read(key, "must be an object of string values", |v| {
-            let obj = v.dyn_into::<Object>().ok()?;
-            Object::entries(&obj)
-                .iter()
-                .map(|entry| {
-                    let pair = Array::from(&entry);
-                    Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-    }
-}
-
-const CONFIG_FIELDS: [&str; 21] = [
-    "clientId",
-    "redirectUri",
-    "scopes",
-    "responseMode",
-    "authority",
-    "metadataUrl",
-    "issuer",
-    "authorizationEndpoint",
-    "tokenEndpoint",
-    "endSessionEndpoint",
-    "policy",
-    "extraAuthParams",
-    "storage",
-    "apiOrigins",
-    "expiryMarginSeconds",
-    "jwksUri",
-    "clockSkewSeconds",
-    "postLogoutRedirectUri",
-    "logLevel",
-    "timeoutSeconds",
-    "allowHttp",
-];
-
-fn read_config(config: &JsValue) -> Result<RawConfig, AuthError> {
-    if config.is_undefined() || config.is_null() {
-        return Err(AuthError::config("config", "an options object with clientId and redirectUri is required"));
-    }
-    let f = Fields::new(config, "config", &CONFIG_FIELDS)?;
-    let raw = RawConfig {
-        client_id: f.string("clientId"),
-        redirect_uri: f.string("redirectUri"),
-        scopes: f.strings("scopes"),
-        response_mode: f.string("responseMode"),
-        authority: f.string("authority"),
-        metadata_url: f.string("metadataUrl"),
-        issuer: f.string("issuer"),
-        authorization_endpoint: f.string("authorizationEndpoint"),
-        token_endpoint: f.string("tokenEndpoint"),
-        end_session_endpoint: f.string("endSessionEndpoint"),
-        policy: f.string("policy"),
-        extra_auth_params: f.string_map("extraAuthParams"),
-        storage: f.string("storage"),
-        api_origins: f.strings("apiOrigins"),
-        expiry_margin_seconds: f.number("expiryMarginSeconds"),
-        jwks_uri: f.string("jwksUri"),
-        clock_skew_seconds: f.number("clockSkewSeconds"),
-        post_logout_redirect_uri: f.string("postLogoutRedirectUri"),
-        log_level: f.string("logLevel"),
-        timeout_seconds: f.number("timeoutSeconds"),
-        allow_http: f.boolean("allowHttp"),
-    };
-    f.finish().map(|()| raw)
-}
-
+/// `loginRedirect(options)`: the options, and `appState` as the JSON text stored with the login.
 fn read_login_options(options: Option<&Object>) -> Result<(LoginOptions, Option<String>), AuthError> {
-    let value: JsValue = options.map_or(JsValue::UNDEFINED, |o| o.into());
-    let f =
-        Fields::new(&value, "loginRedirect options", &["prompt", "loginHint", "appState", "extraParams", "policy"])?;
-    let app_state = f.raw("appState");
-    let app_state = if app_state.is_undefined() {
-        None
-    } else {
-        let json = js_sys::JSON::stringify(&app_state)
-            .map_err(|_| AuthError::config("appState", "must be JSON-serialisable"))?;
-        json.as_string()
-    };
-    let options = LoginOptions {
-        prompt: f.string("prompt"),
-        login_hint: f.string("loginHint"),
-        extra_params: f.string_map("extraParams"),
-        policy: f.string("policy"),
-    };
-    f.finish().map(|()| (options, app_state))
+    let Some(options) = options else { return Ok((LoginOptions::default(), None)) };
+    let login = options::read_login_options(options_json(options, Some("appState")).as_deref())?;
+    let app_state = Reflect::get(options, &JsValue::from_str("appState")).unwrap_or(JsValue::UNDEFINED);
+    if app_state.is_undefined() {
+        return Ok((login, None));
+    }
+    let json =
+        js_sys::JSON::stringify(&app_state).map_err(|_| AuthError::config("appState", "must be JSON-serialisable"))?;
+    Ok((login, json.as_string()))
 }

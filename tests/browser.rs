@@ -135,6 +135,31 @@ fn bad_config_throws_a_real_error_naming_the_field() {
     assert_eq!(code_of(&AuthClient::new(unknown).err().unwrap()), "invalid_config");
 }
 
+/// Options travel as JSON (js/options.js): what JSON cannot hold is refused, not dropped.
+#[wasm_bindgen_test]
+fn options_json_cannot_hold_are_refused_by_name() {
+    let message_of = |config: JsValue| {
+        let err = AuthClient::new(config).err().unwrap();
+        assert_eq!(code_of(&err), "invalid_config");
+        err.unchecked_ref::<js_sys::Error>().message().as_string().unwrap()
+    };
+    let config = || js_sys::JSON::parse(r#"{"clientId":"c","redirectUri":"http://localhost/"}"#).unwrap();
+    let with = |key: &str, value: &JsValue| {
+        let c = config();
+        js_sys::Reflect::set(&c, &key.into(), value).unwrap();
+        c
+    };
+    let function: JsValue = js_sys::Function::new_no_args("return 'x'").into();
+    assert_eq!(message_of(with("clientId", &function)), "clientId: must be a string");
+    assert_eq!(message_of(with("onLogin", &function)), "onLogin: is not an option of config");
+    assert_eq!(message_of(with("timeoutSeconds", &f64::NAN.into())), "timeoutSeconds: must be a number");
+    let cyclic = config();
+    js_sys::Reflect::set(&cyclic, &"extraAuthParams".into(), &cyclic).unwrap();
+    assert_eq!(message_of(cyclic), "config: must be a plain object (no cycles)");
+    assert_eq!(message_of(function), "config: must be an object");
+    assert!(message_of(JsValue::UNDEFINED).starts_with("config: an options object"));
+}
+
 /// The fixture provider's client, answering on this page in query mode.
 fn test_config(storage: &str) -> RawConfig {
     RawConfig {

@@ -88,17 +88,17 @@ pub struct RawConfig {
     /// `apiOrigins`
     pub api_origins: Option<Vec<String>>,
     /// `expiryMarginSeconds`
-    pub expiry_margin_seconds: Option<f64>,
+    pub expiry_margin_seconds: Option<String>,
     /// `jwksUri`
     pub jwks_uri: Option<String>,
     /// `clockSkewSeconds`
-    pub clock_skew_seconds: Option<f64>,
+    pub clock_skew_seconds: Option<String>,
     /// `postLogoutRedirectUri`
     pub post_logout_redirect_uri: Option<String>,
     /// `logLevel`
     pub log_level: Option<String>,
     /// `timeoutSeconds`
-    pub timeout_seconds: Option<f64>,
+    pub timeout_seconds: Option<String>,
     /// `allowHttp`
     pub allow_http: Option<bool>,
 }
@@ -260,7 +260,7 @@ impl RawConfig {
                 }
             }
         }
-        let clock_skew_s = whole_seconds("clockSkewSeconds", self.clock_skew_seconds, DEFAULT_CLOCK_SKEW_S)?;
+        let clock_skew_s = whole_seconds("clockSkewSeconds", &self.clock_skew_seconds, DEFAULT_CLOCK_SKEW_S)?;
         if let Some(u) = &self.post_logout_redirect_uri {
             urls.endpoint("postLogoutRedirectUri", u)?;
         }
@@ -293,12 +293,12 @@ impl RawConfig {
             Some("debug") => LogLevel::Debug,
             Some(_) => return Err(AuthError::config("logLevel", "must be 'off', 'info' or 'debug'")),
         };
-        let timeout_s = match whole_seconds("timeoutSeconds", self.timeout_seconds, DEFAULT_TIMEOUT_S)? {
+        let timeout_s = match whole_seconds("timeoutSeconds", &self.timeout_seconds, DEFAULT_TIMEOUT_S)? {
             0 => return Err(AuthError::config("timeoutSeconds", "must be at least 1")),
             s => s as u32,
         };
         let expiry_margin_ms =
-            whole_seconds("expiryMarginSeconds", self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
+            whole_seconds("expiryMarginSeconds", &self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
         Ok(Checked { response_mode, storage, api_origins, log_level, timeout_s, expiry_margin_ms, clock_skew_s })
     }
 
@@ -366,12 +366,13 @@ pub fn check_extra_param(field: &str, key: &str, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// A number of seconds from 0 to a day, whole.
-fn whole_seconds(field: &str, value: Option<f64>, default: i64) -> Result<i64> {
-    match value {
-        None => Ok(default),
-        Some(s) if (0.0..=86_400.0).contains(&s) && s.fract() == 0.0 => Ok(s as i64),
-        Some(_) => Err(AuthError::config(field, "must be a whole number of seconds from 0 to 86400")),
+/// A number of seconds from 0 to a day, whole, given as JSON number text (`JSON.stringify`
+/// writes whole numbers below 10^21 as plain digits): no float parsing reaches the wasm.
+fn whole_seconds(field: &str, value: &Option<String>, default: i64) -> Result<i64> {
+    let Some(text) = value else { return Ok(default) };
+    match text.parse::<i64>() {
+        Ok(s) if text.bytes().all(|b| b.is_ascii_digit()) && s <= 86_400 => Ok(s),
+        _ => Err(AuthError::config(field, "must be a whole number of seconds from 0 to 86400")),
     }
 }
 
@@ -484,11 +485,11 @@ mod tests {
             ("extraAuthParams", Box::new(|c| c.extra_auth_params = vec![("state".into(), "x".into())])),
             ("storage", Box::new(|c| c.storage = Some("cookie".into()))),
             ("apiOrigins", Box::new(|c| c.api_origins = Some(vec!["https://api.example.com/v1".into()]))),
-            ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(-1.0))),
-            ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some(1.5))),
-            ("clockSkewSeconds", Box::new(|c| c.clock_skew_seconds = Some(100_000.0))),
+            ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some("-1".into()))),
+            ("expiryMarginSeconds", Box::new(|c| c.expiry_margin_seconds = Some("1.5".into()))),
+            ("clockSkewSeconds", Box::new(|c| c.clock_skew_seconds = Some("100000".into()))),
             ("logLevel", Box::new(|c| c.log_level = Some("verbose".into()))),
-            ("timeoutSeconds", Box::new(|c| c.timeout_seconds = Some(0.0))),
+            ("timeoutSeconds", Box::new(|c| c.timeout_seconds = Some("0".into()))),
             ("jwksUri", Box::new(|c| c.jwks_uri = Some("http://keys.example.com/".into()))),
             ("postLogoutRedirectUri", Box::new(|c| c.post_logout_redirect_uri = Some("bye".into()))),
             (

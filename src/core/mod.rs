@@ -15,6 +15,7 @@ pub mod id_token;
 pub mod json;
 pub mod jwks;
 pub mod jwt;
+pub mod options;
 pub mod pkce;
 pub mod record;
 pub mod resource;
