@@ -9,6 +9,7 @@ use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit};
 use super::fetch;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::text::decimal;
+use crate::core::url::HttpUrl;
 
 /// An HTTP answer: status and body text.
 pub struct HttpResponse {
@@ -76,7 +77,7 @@ impl Http {
     /// Offline, DNS, TLS, CORS and time-outs all look alike from a page (`TypeError: Failed
     /// to fetch`). The message names the origin only: a URL's query may carry secrets.
     fn network_error(&self, url: &str) -> AuthError {
-        let origin = url.split('/').take(3).collect::<Vec<_>>().join("/");
+        let origin = HttpUrl::parse(url).map(|u| u.origin()).unwrap_or_default();
         AuthError::new(
             ErrorKind::NetworkError,
             [

@@ -5,6 +5,7 @@
 //! Policy names are case-insensitive and never judged by their prefix (`b2c_1_` user flows,
 //! `B2C_1A_` custom policies and anything else a tenant uses all pass).
 
+use super::text::find;
 use super::url::{query_has, with_query};
 
 /// `endpoint` for `policy`. Three URL styles exist and all are kept in their style:
@@ -23,19 +24,18 @@ pub fn endpoint_for_policy(endpoint: &str, configured: Option<&str>, policy: Opt
 
 fn replace_query_param(url: &str, key: &str, value: &str) -> String {
     let Some((base, query)) = url.split_once('?') else { return url.to_owned() };
-    let pairs: Vec<String> = query
-        .split('&')
-        .map(|pair| {
-            if pair.split('=').next() == Some(key) {
-                let mut replaced = String::new();
-                super::form::append_pair(&mut replaced, key, value);
-                replaced
-            } else {
-                pair.to_owned()
+    let mut replaced = String::new();
+    for pair in query.split('&') {
+        if pair.split('=').next() == Some(key) {
+            super::form::append_pair(&mut replaced, key, value);
+        } else {
+            if !replaced.is_empty() {
+                replaced.push('&');
             }
-        })
-        .collect();
-    [base, "?", &pairs.join("&")].concat()
+            replaced.push_str(pair);
+        }
+    }
+    [base, "?", &replaced].concat()
 }
 
 fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<String> {
@@ -43,7 +43,7 @@ fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<Strin
         Some((b, q)) => (b, Some(q)),
         None => (url, None),
     };
-    let scheme_end = before_query.find("://")? + 3;
+    let scheme_end = find(before_query, "://")? + 3;
     let path_start = scheme_end + before_query.get(scheme_end..)?.find('/')?;
     let (origin, path) = before_query.split_at(path_start);
     let mut path: Vec<&str> = path.split('/').collect();
@@ -61,7 +61,13 @@ fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<Strin
         None => false,
     };
     found.then(|| {
-        let mut out = [origin, &path.join("/")].concat();
+        let mut out = origin.to_owned();
+        for (i, segment) in path.iter().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            out.push_str(segment);
+        }
         if let Some(q) = query {
             out.push('?');
             out.push_str(q);
@@ -73,7 +79,7 @@ fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<Strin
 /// The `AADB2Cnnnnn` code in a B2C error description (`AADB2C90118` forgot password,
 /// `AADB2C90091` user cancelled, ...), so apps can branch on it.
 pub fn error_code(description: &str) -> Option<&str> {
-    let start = description.find("AADB2C")?;
+    let start = find(description, "AADB2C")?;
     let digits = description.get(start + 6..)?.bytes().take_while(u8::is_ascii_digit).count();
     (digits >= 5).then(|| description.get(start..start + 6 + digits)).flatten()
 }

@@ -87,7 +87,14 @@ pub fn strip_response_params(part: &str) -> String {
         let name = pair.split('=').next().unwrap_or_default();
         decode_component(name).is_none_or(|n| RESPONSE_PARAMS.contains(&n.as_str()))
     };
-    part.split('&').filter(|p| !p.is_empty() && !is_response_param(p)).collect::<Vec<_>>().join("&")
+    let mut kept = String::new();
+    for pair in part.split('&').filter(|p| !p.is_empty() && !is_response_param(p)) {
+        if !kept.is_empty() {
+            kept.push('&');
+        }
+        kept.push_str(pair);
+    }
+    kept
 }
 
 #[cfg(test)]

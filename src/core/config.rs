@@ -3,6 +3,7 @@
 
 use super::error::{AuthError, Result};
 use super::id_token::DEFAULT_CLOCK_SKEW_S;
+use super::text::integer;
 use super::url::HttpUrl;
 
 /// How the authorization response comes back (OAuth 2.0 Multiple Response Type Encoding
@@ -370,8 +371,8 @@ pub fn check_extra_param(field: &str, key: &str, value: &str) -> Result<()> {
 /// writes whole numbers below 10^21 as plain digits): no float parsing reaches the wasm.
 fn whole_seconds(field: &str, value: &Option<String>, default: i64) -> Result<i64> {
     let Some(text) = value else { return Ok(default) };
-    match text.parse::<i64>() {
-        Ok(s) if text.bytes().all(|b| b.is_ascii_digit()) && s <= 86_400 => Ok(s),
+    match integer(text) {
+        Some(s) if (0..=86_400).contains(&s) => Ok(s),
         _ => Err(AuthError::config(field, "must be a whole number of seconds from 0 to 86400")),
     }
 }

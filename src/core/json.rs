@@ -109,11 +109,7 @@ impl Json {
             Json::String(s) => s.as_str(),
             _ => return None,
         };
-        let digits = text.strip_prefix('-').unwrap_or(text);
-        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        text.parse().ok()
+        super::text::integer(text)
     }
 }
 

@@ -3,6 +3,7 @@
 //! core, and pulling in the `url` crate would cost more than the whole client.
 
 use super::form;
+use super::text::{find, integer};
 
 /// An absolute `http` or `https` URL, split at its component boundaries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,7 +25,8 @@ impl<'a> HttpUrl<'a> {
         if s.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\') {
             return None;
         }
-        let (scheme, rest) = s.split_once("://")?;
+        let separator = find(s, "://")?;
+        let (scheme, rest) = (s.get(..separator)?, s.get(separator + 3..)?);
         let scheme = if scheme.eq_ignore_ascii_case("https") {
             "https"
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -63,10 +65,7 @@ impl<'a> HttpUrl<'a> {
     /// Whether the host is a loopback name or address (RFC 8252 §8.3; `localhost` per RFC 6761).
     pub fn is_loopback(&self) -> bool {
         let host = self.host();
-        host == "localhost"
-            || host.ends_with(".localhost")
-            || host == "[::1]"
-            || host.parse::<core::net::Ipv4Addr>().is_ok_and(|a| a.is_loopback())
+        host == "localhost" || host.ends_with(".localhost") || host == "[::1]" || is_ipv4_loopback(host)
     }
 
     /// Whether the URL may carry OAuth traffic: https anywhere, plain http only on loopback
@@ -74,6 +73,16 @@ impl<'a> HttpUrl<'a> {
     pub fn is_secure_or_loopback(&self) -> bool {
         self.scheme == "https" || self.is_loopback()
     }
+}
+
+/// Whether `host` is a dotted-quad IPv4 address in 127.0.0.0/8 (RFC 1122 §3.2.1.3), read as
+/// strictly as `Ipv4Addr`'s parser: four decimal octets, no leading zeros.
+fn is_ipv4_loopback(host: &str) -> bool {
+    let octet = |s: &str| {
+        s.len() <= 3 && (s == "0" || !s.starts_with('0')) && integer(s).is_some_and(|n| (0..=255).contains(&n))
+    };
+    let octets: Vec<&str> = host.split('.').collect();
+    octets.len() == 4 && octets.first() == Some(&"127") && octets.iter().all(|s| octet(s))
 }
 
 /// Adds form-encoded `params` to `base`'s query, keeping what it already holds (B2C endpoints
