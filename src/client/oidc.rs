@@ -160,7 +160,7 @@ impl Client {
         if let Some(hint) = &id_token {
             params.push(("id_token_hint", hint.expose()));
         }
-        location::navigate(&with_query(&endpoint, params))
+        location::navigate(&with_query(&endpoint, &params))
     }
 
     /// Whether the URL is the return from a logout this tab started: a `state` in the query

@@ -242,7 +242,7 @@ impl Client {
             .clone()
             .ok_or_else(|| login_required("the session has no refresh token (ask for the offline_access scope)"))?;
         let metadata = self.metadata().await?;
-        let scope = current.scope.clone().unwrap_or_else(|| self.config.scopes.join(" "));
+        let scope = current.scope.clone().unwrap_or_else(|| self.config.scope());
         let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri);
         let sent_at = now_ms();
         let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;

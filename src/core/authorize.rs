@@ -43,7 +43,7 @@ pub fn authorization_url(
     if let Some(p) = &options.policy {
         check_policy("policy", p)?;
     }
-    let scope = config.scopes.join(" ");
+    let scope = config.scope();
     let mut params: Vec<(&str, &str)> = vec![
         ("client_id", &config.client_id),
         ("response_type", "code"),
@@ -67,7 +67,7 @@ pub fn authorization_url(
     params.extend(config.extra_auth_params.iter().filter(|(k, _)| !per_call(k)).map(|(k, v)| (k.as_str(), v.as_str())));
     params.extend(options.extra_params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let endpoint = endpoint_for_policy(endpoint, config.policy.as_deref(), options.policy(config));
-    Ok(with_query(&endpoint, params))
+    Ok(with_query(&endpoint, &params))
 }
 
 #[cfg(test)]

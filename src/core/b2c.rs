@@ -19,7 +19,7 @@ pub fn endpoint_for_policy(endpoint: &str, configured: Option<&str>, policy: Opt
     if query_has(endpoint, "p") {
         return replace_query_param(endpoint, "p", policy);
     }
-    replace_path_segment(endpoint, configured, policy).unwrap_or_else(|| with_query(endpoint, [("p", policy)]))
+    replace_path_segment(endpoint, configured, policy).unwrap_or_else(|| with_query(endpoint, &[("p", policy)]))
 }
 
 fn replace_query_param(url: &str, key: &str, value: &str) -> String {

@@ -158,6 +158,18 @@ impl ClientConfig {
     pub fn is_oidc(&self) -> bool {
         self.scopes.iter().any(|s| s == "openid")
     }
+
+    /// The `scope` parameter (RFC 6749 §3.3): the scopes separated by spaces.
+    pub fn scope(&self) -> String {
+        let mut scope = String::new();
+        for s in &self.scopes {
+            if !scope.is_empty() {
+                scope.push(' ');
+            }
+            scope.push_str(s);
+        }
+        scope
+    }
 }
 
 /// Default of `expiryMarginSeconds`: a token with less than a minute left is refreshed, so a

@@ -87,7 +87,7 @@ fn is_ipv4_loopback(host: &str) -> bool {
 
 /// Adds form-encoded `params` to `base`'s query, keeping what it already holds (B2C endpoints
 /// from discovery already carry `?p=`). `base` must not carry a fragment (RFC 6749 §3.1).
-pub fn with_query<'a>(base: &str, params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+pub fn with_query(base: &str, params: &[(&str, &str)]) -> String {
     let mut query = String::new();
     for (k, v) in params {
         form::append_pair(&mut query, k, v);
@@ -158,9 +158,9 @@ mod tests {
 
     #[test]
     fn adds_to_an_existing_query() {
-        assert_eq!(with_query("https://h/a", [("x", "1 2")]), "https://h/a?x=1+2");
-        assert_eq!(with_query("https://h/a?p=b2c_1_si", [("x", "1")]), "https://h/a?p=b2c_1_si&x=1");
-        assert_eq!(with_query("https://h/a?", [("x", "1")]), "https://h/a?x=1");
-        assert_eq!(with_query("https://h/a", []), "https://h/a");
+        assert_eq!(with_query("https://h/a", &[("x", "1 2")]), "https://h/a?x=1+2");
+        assert_eq!(with_query("https://h/a?p=b2c_1_si", &[("x", "1")]), "https://h/a?p=b2c_1_si&x=1");
+        assert_eq!(with_query("https://h/a?", &[("x", "1")]), "https://h/a?x=1");
+        assert_eq!(with_query("https://h/a", &[]), "https://h/a");
     }
 }
