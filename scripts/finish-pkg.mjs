@@ -1,6 +1,6 @@
 // Finishes wasm-pack's pkg/ into the publishable npm package. Idempotent.
 // 1. wasm-bindgen cannot re-export a JS class it imports, so this adds the package's `AuthError`
-//    export (the class lives in js/auth-error.js, copied by wasm-bindgen into pkg/snippets/) to
+//    export (the class lives in js/api.js, copied by wasm-bindgen into pkg/snippets/) to
 //    the generated module and its typings; and getAccessToken()'s JS hot path (js/hot-path.js,
 //    copied into the package).
 // 2. Binding names: wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` under the module
@@ -15,8 +15,8 @@ import { execFileSync } from 'node:child_process';
 
 const pkg = process.argv[2] ?? 'pkg';
 const snippets = join(pkg, 'snippets');
-const dir = readdirSync(snippets).find((d) => existsSync(join(snippets, d, 'js', 'auth-error.js')));
-if (!dir) throw new Error(`no js/auth-error.js snippet under ${snippets}`);
+const dir = readdirSync(snippets).find((d) => existsSync(join(snippets, d, 'js', 'api.js')));
+if (!dir) throw new Error(`no js/api.js snippet under ${snippets}`);
 
 const marker = '// spa-oauth: AuthError export';
 function append(file, text) {
@@ -27,7 +27,7 @@ function append(file, text) {
 
 append(
   'spa_oauth.js',
-  `export { AuthError } from './snippets/${dir}/js/auth-error.js';
+  `export { AuthError } from './snippets/${dir}/js/api.js';
 import { withHotPath } from './hot-path.js';
 withHotPath(AuthClient);`,
 );

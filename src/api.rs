@@ -1,6 +1,6 @@
 //! The JavaScript API: `AuthClient` and `AuthError`, with the names of DESIGN.md (a contract).
 //!
-//! Options objects reach the wasm as JSON text (js/options.js) and are read field by field by
+//! Options objects reach the wasm as JSON text (`optionsJson` in js/api.js) and are read field by field by
 //! [`crate::core::options`], which names a wrong or misspelt field.
 
 use std::cell::RefCell;
@@ -18,7 +18,7 @@ use crate::core::b2c;
 use crate::core::error::AuthError;
 use crate::core::options;
 
-#[wasm_bindgen(module = "/js/auth-error.js")]
+#[wasm_bindgen(module = "/js/api.js")]
 extern "C" {
     /// The JS class `AuthError extends Error`.
     #[wasm_bindgen(js_name = AuthError)]
@@ -42,9 +42,9 @@ impl From<AuthError> for JsValue {
     }
 }
 
-#[wasm_bindgen(module = "/js/options.js")]
+#[wasm_bindgen(module = "/js/api.js")]
 extern "C" {
-    /// The options object as JSON text (see js/options.js), `skip` left out.
+    /// The options object as JSON text (`optionsJson` of js/api.js), `skip` left out.
     #[wasm_bindgen(js_name = optionsJson)]
     fn options_json(value: &JsValue, skip: Option<&str>) -> Option<String>;
 }

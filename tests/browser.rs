@@ -135,7 +135,7 @@ fn bad_config_throws_a_real_error_naming_the_field() {
     assert_eq!(code_of(&AuthClient::new(unknown).err().unwrap()), "invalid_config");
 }
 
-/// Options travel as JSON (js/options.js): what JSON cannot hold is refused, not dropped.
+/// Options travel as JSON (`optionsJson` in js/api.js): what JSON cannot hold is refused, not dropped.
 #[wasm_bindgen_test]
 fn options_json_cannot_hold_are_refused_by_name() {
     let message_of = |config: JsValue| {

@@ -1,5 +1,5 @@
 //! The options objects apps pass (`new AuthClient(config)`, `loginRedirect(options)`,
-//! `logout(options)`), read from their JSON text (js/options.js makes it) field by field, so
+//! `logout(options)`), read from their JSON text (`optionsJson` in js/api.js makes it) field by field, so
 //! that a wrong field is reported by name (`invalid_config: clientId: must be a string`) and a
 //! misspelt one is not silently ignored.
 //!
@@ -94,7 +94,7 @@ pub fn read_logout_redirect(text: Option<&str>) -> Result<bool> {
 }
 
 /// Absent options (`undefined`) read as `null`; text that is no JSON is a value JSON cannot
-/// hold (js/options.js only fails on cycles).
+/// hold (`optionsJson` only fails on cycles).
 fn parse(text: Option<&str>, what: &str) -> Result<Json> {
     match text {
         None => Ok(Json::Null),
@@ -233,7 +233,7 @@ mod tests {
             ),
             (r#"{"clientId":"c","redirectUri":"x","timeoutSeconds":"5"}"#, "timeoutSeconds: must be a number"),
             (r#"{"clientId":"c","redirectUri":"x","allowHttp":"yes"}"#, "allowHttp: must be a boolean"),
-            // js/options.js turns functions, symbols, BigInt, NaN and ±Infinity into [null].
+            // optionsJson turns functions, symbols, BigInt, NaN and ±Infinity into [null].
             (r#"{"clientId":[null],"redirectUri":"x"}"#, "clientId: must be a string"),
             (
                 r#"{"clientId":"c","redirectUri":"x","expiryMarginSeconds":[null]}"#,

@@ -144,7 +144,7 @@ describe('npm pack', () => {
     const files = packed.files.map((f) => f.path).sort();
     const js = readFileSync(join(snapshot, 'spa_oauth.js'), 'utf8');
     const snippets = importedSnippets(js);
-    assert.ok(snippets.some((s) => s.endsWith('/js/auth-error.js')), `AuthError snippet not imported: ${snippets}`);
+    assert.ok(snippets.some((s) => s.endsWith('/js/api.js')), `AuthError snippet not imported: ${snippets}`);
     for (const s of snippets) assert.match(s, /^snippets\/spa-oauth-[0-9a-f]+\/js\/[\w-]+\.js$/);
     const expected = [
       'LICENSE', 'README.md', 'package.json', 'spa_oauth.d.ts', 'spa_oauth.js', 'spa_oauth_bg.wasm', ...snippets,

@@ -8,5 +8,5 @@ await auth.loginRedirect();
 await auth.logout();
 await auth.fetch('/api/me');
 
-// js/auth-error.js's constructor is (code, message, description?, status?, b2cCode?).
+// js/api.js's AuthError constructor is (code, message, description?, status?, b2cCode?).
 export const mock = new AuthError('login_required', 'no session');

@@ -1,3 +1,20 @@
+// The JS half of src/api.rs (one snippet module: the wasm-bindgen test runner now and then
+// stalls loading a page with several, so the library keeps their number down).
+//
+// The error every spa-oauth failure is thrown as: a real Error subclass, so `instanceof Error`,
+// `.stack` and `console.error` work as users expect. Its `code` is stable (see the README).
+export class AuthError extends Error {
+  constructor(code, message, description, status, b2cCode) {
+    super(message);
+    this.name = 'AuthError';
+    this.code = code;
+    if (description != null) this.description = description;
+    if (status != null) this.status = status;
+    // Azure AD B2C: the AADB2Cnnnnn code of the description (AADB2C90118: forgot password).
+    if (b2cCode != null) this.b2cCode = b2cCode;
+  }
+}
+
 // The options objects apps pass, as JSON text for the wasm to read field by field
 // (src/core/options.rs): one call instead of one per field and type check.
 //
