@@ -5,7 +5,7 @@
 //! Policy names are case-insensitive and never judged by their prefix (`b2c_1_` user flows,
 //! `B2C_1A_` custom policies and anything else a tenant uses all pass).
 
-use super::text::find;
+use super::text::{find, push_separator};
 use super::url::{query_has, with_query};
 
 /// `endpoint` for `policy`. Three URL styles exist and all are kept in their style:
@@ -29,9 +29,7 @@ fn replace_query_param(url: &str, key: &str, value: &str) -> String {
         if pair.split('=').next() == Some(key) {
             super::form::append_pair(&mut replaced, key, value);
         } else {
-            if !replaced.is_empty() {
-                replaced.push('&');
-            }
+            push_separator(&mut replaced, '&');
             replaced.push_str(pair);
         }
     }

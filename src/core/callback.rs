@@ -5,6 +5,7 @@ use super::config::ResponseMode;
 use super::error::{AuthError, ErrorKind, Result};
 use super::form::{decode_component, decode_pairs};
 use super::secret::Secret;
+use super::text::push_separator;
 
 /// Parameters of an authorization response; all are removed from the URL once it is handled
 /// (RFC 9700 §4.2.4: a code left in the URL leaks through history, referrers and logs).
@@ -89,9 +90,7 @@ pub fn strip_response_params(part: &str) -> String {
     };
     let mut kept = String::new();
     for pair in part.split('&').filter(|p| !p.is_empty() && !is_response_param(p)) {
-        if !kept.is_empty() {
-            kept.push('&');
-        }
+        push_separator(&mut kept, '&');
         kept.push_str(pair);
     }
     kept

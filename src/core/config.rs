@@ -3,7 +3,7 @@
 
 use super::error::{AuthError, Result};
 use super::id_token::DEFAULT_CLOCK_SKEW_S;
-use super::text::integer;
+use super::text::{integer, push_separator};
 use super::url::HttpUrl;
 
 /// How the authorization response comes back (OAuth 2.0 Multiple Response Type Encoding
@@ -163,9 +163,7 @@ impl ClientConfig {
     pub fn scope(&self) -> String {
         let mut scope = String::new();
         for s in &self.scopes {
-            if !scope.is_empty() {
-                scope.push(' ');
-            }
+            push_separator(&mut scope, ' ');
             scope.push_str(s);
         }
         scope

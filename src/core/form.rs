@@ -3,12 +3,11 @@
 //! fragment), plus the JSON string escaping used by the storage records.
 
 use super::error::{AuthError, ErrorKind, Result};
+use super::text::push_separator;
 
 /// Appends `key=value` to `out`, `&`-separated, both form-urlencoded (RFC 6749 Appendix B).
 pub fn append_pair(out: &mut String, key: &str, value: &str) {
-    if !out.is_empty() {
-        out.push('&');
-    }
+    push_separator(out, '&');
     encode_into(out, key);
     out.push('=');
     encode_into(out, value);

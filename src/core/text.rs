@@ -22,6 +22,14 @@ pub fn decimal(n: i64) -> String {
     digits.into_iter().map(char::from).collect()
 }
 
+/// Starts the next item of a `separator`-separated list in `out`: the separator, unless `out`
+/// is empty (what `[..].join` does, without its generic copy loop).
+pub fn push_separator(out: &mut String, separator: char) {
+    if !out.is_empty() {
+        out.push(separator);
+    }
+}
+
 /// The byte offset of the first `needle` in `haystack`, like `haystack.find(needle)`.
 pub fn find(haystack: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
@@ -48,7 +56,17 @@ pub fn integer(text: &str) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::{decimal, find, integer};
+    use super::{decimal, find, integer, push_separator};
+
+    #[test]
+    fn joins_like_join() {
+        let mut out = String::new();
+        for piece in ["a", "", "b"] {
+            push_separator(&mut out, '&');
+            out.push_str(piece);
+        }
+        assert_eq!(out, ["a", "", "b"].join("&"));
+    }
 
     #[test]
     fn finds_what_str_find_finds() {
