@@ -10,9 +10,11 @@ quiet() { sed '/failed to get wasm-pack version/d' >&2; }
 # their message and location machinery (-9 to -11 KB gzip, measured). These flags are
 # nightly-only, enabled on stable through RUSTC_BOOTSTRAP; a separate target dir keeps the test
 # builds' cache. A toolchain without rust-src, or one that renamed a flag, gets the plain build.
-# Both get a 128 KiB shadow stack instead of rustc's 1 MiB: the deepest release path (a JSON
-# text nested 64 deep) uses a few KB, and with --stack-first (rustc's default for wasm) an
-# overflow traps instead of overwriting data. wasm memory after login: 1.18 MB -> 0.2 MB.
+# Both get a 128 KiB shadow stack instead of rustc's 1 MiB: normal logins run on 6 KiB; the
+# deepest path (a JSON text at the reader's 64-level limit) needs more and is driven through
+# the release package by an e2e test (tests/e2e/errors.test.mjs). With --stack-first (rustc's
+# default for wasm) an overflow traps instead of overwriting data. wasm memory after login:
+# 1.18 MB -> 0.26 MB.
 stack='-Clink-arg=-zstack-size=131072'
 if rustup component list --installed 2>/dev/null | grep -q '^rust-src' &&
   CARGO_TARGET_DIR=target/size RUSTC_BOOTSTRAP=1 \

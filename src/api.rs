@@ -1,7 +1,7 @@
 //! The JavaScript API: `AuthClient` and `AuthError`, with the names of DESIGN.md (a contract).
 //!
-//! Options objects reach the wasm as JSON text (`optionsJson` in js/api.js) and are read field by field by
-//! [`crate::core::options`], which names a wrong or misspelt field.
+//! Options objects reach the wasm as JSON text (`optionsJson` in js/api.js) and are read field
+//! by field by [`crate::core::options`], which names a wrong or misspelt field.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -32,6 +32,10 @@ extern "C" {
         status: Option<u16>,
         b2c_code: Option<String>,
     ) -> JsAuthError;
+
+    /// The options object as JSON text, `skip` left out.
+    #[wasm_bindgen(js_name = optionsJson)]
+    fn options_json(value: &JsValue, skip: Option<&str>) -> Option<String>;
 }
 
 impl From<AuthError> for JsValue {
@@ -40,13 +44,6 @@ impl From<AuthError> for JsValue {
         let e = *e.0;
         JsAuthError::new(&e.code, &e.message, e.description, e.status, b2c_code).into()
     }
-}
-
-#[wasm_bindgen(module = "/js/api.js")]
-extern "C" {
-    /// The options object as JSON text (`optionsJson` of js/api.js), `skip` left out.
-    #[wasm_bindgen(js_name = optionsJson)]
-    fn options_json(value: &JsValue, skip: Option<&str>) -> Option<String>;
 }
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -1,10 +1,10 @@
 //! The options objects apps pass (`new AuthClient(config)`, `loginRedirect(options)`,
-//! `logout(options)`), read from their JSON text (`optionsJson` in js/api.js makes it) field by field, so
-//! that a wrong field is reported by name (`invalid_config: clientId: must be a string`) and a
-//! misspelt one is not silently ignored.
+//! `logout(options)`), read from their JSON text (`optionsJson` in js/api.js makes it) field by
+//! field, so that a wrong field is reported by name (`invalid_config: clientId: must be a
+//! string`) and a misspelt one is not silently ignored.
 //!
 //! One `JSON.stringify` and one parse replace a JS call per field and per type check
-//! (measured: several KB of wasm), and the reading is pure Rust, tested natively.
+//! (measured: -0.5 KB gzip of wasm + glue), and the reading is pure Rust, tested natively.
 
 use super::authorize::LoginOptions;
 use super::config::RawConfig;
