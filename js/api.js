@@ -1,5 +1,6 @@
-// The JS half of src/api.rs (one snippet module: the wasm-bindgen test runner now and then
-// stalls loading a page with several, so the library keeps their number down).
+// The JS half of src/api.rs and src/browser/events.rs (one snippet module: the wasm-bindgen
+// test runner now and then stalls loading a page with several, so the library keeps their
+// number down).
 //
 // The error every spa-oauth failure is thrown as: a real Error subclass, so `instanceof Error`,
 // `.stack` and `console.error` work as users expect. Its `code` is stable (see the README).
@@ -34,5 +35,41 @@ export function optionsJson(value, skip) {
     });
   } catch {
     return '';
+  }
+}
+
+// The client's events: `auth.on(event, callback)` and `auth.off` (js/client.js) reach the
+// listeners here without entering the wasm; src/client/session.rs emits. A listener is added
+// once however often it is passed; one that throws stops neither the others nor the library,
+// and its error is reported like an event listener's (reportError); listeners may add or
+// remove listeners while an event is delivered.
+const EVENTS = ['tokensChanged', 'loggedOut', 'refreshFailed'];
+
+export class Emitter {
+  #listeners = new Map(EVENTS.map((event) => [event, new Set()]));
+
+  #of(event, callback) {
+    const listeners = this.#listeners.get(event);
+    if (!listeners) throw new AuthError('invalid_config', "event: must be 'tokensChanged', 'loggedOut' or 'refreshFailed'");
+    if (typeof callback !== 'function') throw new AuthError('invalid_config', 'callback: must be a function');
+    return listeners;
+  }
+
+  on(event, callback) {
+    this.#of(event, callback).add(callback);
+  }
+
+  off(event, callback) {
+    this.#of(event, callback).delete(callback);
+  }
+
+  emit(event, payload) {
+    for (const callback of [...this.#listeners.get(event)]) {
+      try {
+        callback(payload);
+      } catch (e) {
+        globalThis.reportError?.(e);
+      }
+    }
   }
 }

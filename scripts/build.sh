@@ -16,6 +16,8 @@ quiet() { sed '/failed to get wasm-pack version/d' >&2; }
 # default for wasm) an overflow traps instead of overwriting data. wasm memory after login:
 # 1.18 MB -> 0.26 MB.
 stack='-Clink-arg=-zstack-size=131072'
+# wasm-pack leaves files of earlier builds in pkg/ (renamed snippets): start from nothing.
+rm -rf pkg
 if rustup component list --installed 2>/dev/null | grep -q '^rust-src' &&
   CARGO_TARGET_DIR=target/size RUSTC_BOOTSTRAP=1 \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none $stack" \

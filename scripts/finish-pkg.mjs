@@ -1,8 +1,8 @@
 // Finishes wasm-pack's pkg/ into the publishable npm package. Idempotent.
 // 1. wasm-bindgen cannot re-export a JS class it imports, so this adds the package's `AuthError`
 //    export (the class lives in js/api.js, copied by wasm-bindgen into pkg/snippets/) to
-//    the generated module and its typings; and getAccessToken()'s JS hot path (js/hot-path.js,
-//    copied into the package).
+//    the generated module and its typings; and the AuthClient methods written in JS
+//    (js/client.js, copied into the package: getAccessToken()'s hot path, fetch).
 // 2. Binding names: wasm-bindgen names each import `__wbg_<name>_<16 hex digits>` under the module
 //    './spa_oauth_bg.js' and exports closures by their full Rust type; binaryen's
 //    --minify-imports-and-exports-and-modules gives them one or two letters (-2.4 KB gzip
@@ -28,10 +28,11 @@ function append(file, text) {
 append(
   'spa_oauth.js',
   `export { AuthError } from './snippets/${dir}/js/api.js';
-import { withHotPath } from './hot-path.js';
-withHotPath(AuthClient);`,
+import { AuthError as AuthErrorClass } from './snippets/${dir}/js/api.js';
+import { withJsMethods } from './client.js';
+withJsMethods(AuthClient, AuthErrorClass);`,
 );
-copyFileSync(join('js', 'hot-path.js'), join(pkg, 'hot-path.js'));
+copyFileSync(join('js', 'client.js'), join(pkg, 'client.js'));
 append(
   'spa_oauth.d.ts',
   `/** Every spa-oauth failure: a real \`Error\` with a stable \`code\` (see the README's table). */
@@ -160,6 +161,6 @@ Object.assign(manifest, {
   sideEffects: false,
   license: 'MIT',
 });
-manifest.files = [...new Set([...(manifest.files ?? []), 'hot-path.js', 'README.md', 'LICENSE'])];
+manifest.files = [...new Set([...(manifest.files ?? []), 'client.js', 'README.md', 'LICENSE'])];
 copyFileSync('LICENSE', join(pkg, 'LICENSE'));
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use std::future::Future;
+use std::pin::Pin;
 
-use crate::browser::events::EVENTS;
 use crate::browser::set_property;
 use crate::client::{oidc, session, Client};
 use crate::core::authorize::LoginOptions;
@@ -101,6 +101,23 @@ export interface User {
   [claim: string]: unknown;
 }
 
+/** Methods of `AuthClient` written in JS (js/client.js). */
+export interface AuthClient {
+  /**
+   * `fetch` with `Authorization: Bearer` on requests to the page's origin or `apiOrigins`
+   * (a request with its own `Authorization` header is left alone); on a 401 whose
+   * `WWW-Authenticate` says `invalid_token`, one refresh and one retry.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+  /**
+   * Calls `callback` on `event`: `tokensChanged` (the new `TokenSet`), `loggedOut`,
+   * `refreshFailed` (the `AuthError`). Adding the same callback twice adds it once.
+   */
+  on(event: AuthEventName, callback: Function): void;
+  /** Stops calling `callback` on `event`. */
+  off(event: AuthEventName, callback: Function): void;
+}
+
 /** Events of `auth.on(name, callback)`. */
 export type AuthEventName = 'tokensChanged' | 'loggedOut' | 'refreshFailed';
 
@@ -164,7 +181,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_optional_param_type = "LoginRedirectOptions")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let (options, app_state) = read_login_options(options.as_ref())?;
             inner.login_redirect(options, app_state).await?;
             Ok(JsValue::UNDEFINED)
@@ -186,7 +203,7 @@ impl AuthClient {
         }
         let is_callback = self.inner.is_callback();
         let inner = self.inner.clone();
-        let promise = future_to_promise(async move {
+        let promise = promise(async move {
             let Some(app_state) = inner.handle_redirect_callback().await? else { return Ok(JsValue::NULL) };
             let result = Object::new();
             if let Some(json) = app_state {
@@ -209,12 +226,12 @@ impl AuthClient {
             return Promise::resolve(&token);
         }
         let inner = self.inner.clone();
-        future_to_promise(
+        promise(
             async move { Ok(inner.access_token().await?.map_or(JsValue::NULL, |t| JsValue::from_str(&t))) },
         )
     }
 
-    /// The object js/hot-path.js reads so that `getAccessToken()` answers a usable cached token
+    /// The object js/client.js reads so that `getAccessToken()` answers a usable cached token
     /// without entering the wasm. Internal: not in the typings.
     #[wasm_bindgen(js_name = __hotPath, skip_typescript)]
     pub fn hot_path(&self) -> Object {
@@ -225,20 +242,25 @@ impl AuthClient {
     #[wasm_bindgen(unchecked_return_type = "Promise<string>")]
     pub fn refresh(&self) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { Ok(JsValue::from_str(&inner.refresh().await?)) })
+        promise(async move { Ok(JsValue::from_str(&inner.refresh().await?)) })
     }
 
-    /// `fetch` with `Authorization: Bearer` on requests to the page's origin or `apiOrigins`;
-    /// on a 401 `invalid_token` challenge, one refresh and one retry.
-    #[wasm_bindgen(unchecked_return_type = "Promise<Response>")]
-    pub fn fetch(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "RequestInfo | URL")] input: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "RequestInit")] init: Option<Object>,
-    ) -> Promise {
+    /// `auth.fetch` (js/client.js): the access token for a request to `url`, or `null` when
+    /// the request must go without it. Internal: not in the typings.
+    #[wasm_bindgen(js_name = __bearerFor, skip_typescript)]
+    pub fn bearer_for(&self, url: String) -> Promise {
         let inner = self.inner.clone();
-        let init: JsValue = init.map_or(JsValue::UNDEFINED, Into::into);
-        future_to_promise(async move { Ok(inner.fetch(&input, &init).await?.into()) })
+        promise(async move { Ok(inner.bearer_for(&url).await?.map_or(JsValue::NULL, JsValue::from)) })
+    }
+
+    /// `auth.fetch` after a 401 to a request that carried `rejected`: the token for one retry,
+    /// or `null`. Internal: not in the typings.
+    #[wasm_bindgen(js_name = __retryToken, skip_typescript)]
+    pub fn retry_token(&self, rejected: String, challenge: Option<String>) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            Ok(inner.retry_token(&rejected, challenge.as_deref()).await?.map_or(JsValue::NULL, JsValue::from))
+        })
     }
 
     /// The session's tokens, or `null`.
@@ -261,7 +283,7 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_optional_param_type = "{ redirect?: boolean }")] options: Option<Object>,
     ) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move {
+        promise(async move {
             let text = options.and_then(|o| options_json(&o, None));
             let redirect = options::read_logout_redirect(text.as_deref())?;
             inner.logout_and_redirect(redirect).await?;
@@ -279,38 +301,14 @@ impl AuthClient {
     #[wasm_bindgen(js_name = getUserInfo, unchecked_return_type = "Promise<Record<string, unknown>>")]
     pub fn get_user_info(&self) -> Promise {
         let inner = self.inner.clone();
-        future_to_promise(async move { Ok(oidc::claims_to_js(&inner.user_info().await?)) })
+        promise(async move { Ok(oidc::claims_to_js(&inner.user_info().await?)) })
     }
 
-    /// Calls `callback` on `event`: `tokensChanged` (the new `TokenSet`), `loggedOut`,
-    /// `refreshFailed` (the `AuthError`).
-    pub fn on(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: &str,
-        callback: js_sys::Function,
-    ) -> Result<(), JsValue> {
-        check_event(event)?;
-        self.inner.session.events.on(event, callback);
-        Ok(())
-    }
-
-    /// Stops calling `callback` on `event`.
-    pub fn off(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "AuthEventName")] event: &str,
-        callback: js_sys::Function,
-    ) -> Result<(), JsValue> {
-        check_event(event)?;
-        self.inner.session.events.off(event, &callback);
-        Ok(())
-    }
-}
-
-fn check_event(event: &str) -> Result<(), AuthError> {
-    if EVENTS.contains(&event) {
-        Ok(())
-    } else {
-        Err(AuthError::config("event", "must be 'tokensChanged', 'loggedOut' or 'refreshFailed'"))
+    /// The listeners `auth.on` and `auth.off` (js/client.js) add to and remove from.
+    /// Internal: not in the typings.
+    #[wasm_bindgen(js_name = __events, skip_typescript)]
+    pub fn events(&self) -> JsValue {
+        self.inner.session.events.clone().into()
     }
 }
 
@@ -325,4 +323,11 @@ fn read_login_options(options: Option<&Object>) -> Result<(LoginOptions, Option<
     let json =
         js_sys::JSON::stringify(&app_state).map_err(|_| AuthError::config("appState", "must be JSON-serialisable"))?;
     Ok((login, json.as_string()))
+}
+
+/// A JS promise of `flow`. Every flow is boxed into one future type, so the wasm carries one
+/// copy of wasm-bindgen-futures' promise driver instead of one per method.
+fn promise(flow: impl Future<Output = Result<JsValue, JsValue>> + 'static) -> Promise {
+    type Flow = Pin<Box<dyn Future<Output = Result<JsValue, JsValue>>>>;
+    wasm_bindgen_futures::future_to_promise(Box::pin(flow) as Flow)
 }

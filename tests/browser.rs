@@ -294,6 +294,13 @@ fn auth_client(client_id: &str) -> AuthClient {
     AuthClient::new(config).unwrap()
 }
 
+/// `auth.on(event, callback)` as js/client.js gives it to the package's AuthClient.
+fn listen(auth: &AuthClient, event: &str, callback: &JsValue) -> Result<(), JsValue> {
+    let events = auth.events();
+    let on: js_sys::Function = js_sys::Reflect::get(&events, &"on".into())?.unchecked_into();
+    on.call2(&events, &event.into(), callback).map(drop)
+}
+
 /// RFC 6749 §6: twenty concurrent calls during expiry cost one refresh, all get its token, and
 /// the rotated refresh token replaces the old one.
 #[wasm_bindgen_test]
@@ -307,7 +314,7 @@ async fn concurrent_calls_during_expiry_share_one_refresh() {
             changed.push(&tokens);
         })
     };
-    auth.on("tokensChanged", record.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
+    listen(&auth, "tokensChanged", record.as_ref()).unwrap();
     let before = refreshes_so_far().await;
     let calls = js_sys::Array::new();
     for _ in 0..20 {
@@ -336,13 +343,16 @@ async fn a_refused_refresh_token_ends_the_session() {
     let logged_out = std::rc::Rc::new(std::cell::Cell::new(false));
     let flag = logged_out.clone();
     let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
-    auth.on("loggedOut", listener.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap();
+    listen(&auth, "loggedOut", listener.as_ref()).unwrap();
     let err = JsFuture::from(auth.get_access_token()).await.unwrap_err();
     assert_eq!(code_of(&err), "login_required");
     assert!(auth.get_tokens().is_null());
     assert!(logged_out.get());
     assert!(JsFuture::from(auth.get_access_token()).await.unwrap().is_null(), "logged out now: null");
-    assert!(auth.on("nonsense", js_sys::Function::new_no_args("")).is_err());
+    let err = listen(&auth, "nonsense", &js_sys::Function::new_no_args("")).unwrap_err();
+    assert_eq!(code_of(&err), "invalid_config");
+    let err = listen(&auth, "loggedOut", &JsValue::from_str("not a function")).unwrap_err();
+    assert_eq!(code_of(&err), "invalid_config");
 }
 
 /// OIDC Core §3.1.3.7: an ID token for another login (wrong nonce) is refused and nothing is

@@ -2,11 +2,10 @@
 //! request has a time-out and sends no cookies: a public client authenticates with PKCE,
 //! never with ambient credentials.
 
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit};
+use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response};
 
-use super::fetch;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::text::decimal;
 use crate::core::url::HttpUrl;
@@ -68,7 +67,12 @@ impl Http {
             init.set_body(&JsValue::from_str(b));
         }
         let request = Request::new_with_str_and_init(url, &init).map_err(|_| failed())?;
-        let response = fetch::send(&request).await.map_err(|_| failed())?;
+        let window = web_sys::window().ok_or_else(failed)?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into().ok())
+            .ok_or_else(failed)?;
         let text = response.text().map_err(|_| failed())?;
         let body = JsFuture::from(text).await.map_err(|_| failed())?.as_string().unwrap_or_default();
         Ok(HttpResponse { status: response.status(), body })

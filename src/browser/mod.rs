@@ -4,7 +4,6 @@
 
 pub mod crypto;
 pub mod events;
-pub mod fetch;
 pub mod http;
 pub mod jws;
 pub mod location;

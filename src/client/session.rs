@@ -21,7 +21,7 @@ pub struct Session {
     access_token_js: RefCell<Option<JsValue>>,
     /// `expiryMarginSeconds`, in ms.
     margin_ms: i64,
-    /// What `getAccessToken()` answers without entering the wasm (js/hot-path.js):
+    /// What `getAccessToken()` answers without entering the wasm (js/client.js):
     /// `{ from, until, token }`, the window of `Date.now()` in which the resolved promise
     /// `token` is the answer. Kept in step with `tokens` by [`Session::restore`].
     hot_path: Object,
@@ -37,7 +37,7 @@ impl Session {
             access_token_js: RefCell::default(),
             margin_ms,
             hot_path: Object::new(),
-            events: Emitter::default(),
+            events: Emitter::new(),
         };
         session.publish_hot_path();
         session

@@ -1,0 +1,64 @@
+// The AuthClient methods that run in JS, over decisions the wasm makes. scripts/finish-pkg.mjs
+// copies this file into the package and applies it to AuthClient.
+//
+// getAccessToken()'s hot path: while the session's access token is usable, the answer is the
+// same resolved promise, read from an object the wasm keeps up to date (Session::hot_path in
+// src/client/session.rs) without a call into the wasm. Outside that window (no session,
+// expiring token, not_before ahead, freed client) the wasm decides, refreshes or throws.
+//
+// on()/off(): the listeners are a JS object the wasm emits to (Emitter in js/api.js).
+//
+// fetch(): JS moves the Request (RFC 6750 §2.1 header, one retry); the wasm decides whether the
+// URL may carry the token (__bearerFor: page origin or apiOrigins, src/core/resource.rs) and
+// whether a 401 challenge is worth one refresh (__retryToken, RFC 6750 §3.1).
+
+const HOT_PATH = Symbol('spa-oauth hot path');
+
+/** Gives `AuthClient.prototype` its JS methods; `AuthError` is the class of js/api.js. */
+export function withJsMethods(AuthClient, AuthError) {
+  const proto = AuthClient.prototype;
+  const viaWasm = proto.getAccessToken;
+  proto.getAccessToken = function getAccessToken() {
+    const hot = (this[HOT_PATH] ??= this.__hotPath());
+    const now = Date.now();
+    return now >= hot.from && now < hot.until ? hot.token : viaWasm.call(this);
+  };
+
+  proto.on = function on(event, callback) {
+    this.__events().on(event, callback);
+  };
+  proto.off = function off(event, callback) {
+    this.__events().off(event, callback);
+  };
+
+  const invalid = (message) => new AuthError('invalid_config', `fetch: ${message}`);
+  const send = (request) =>
+    fetch(request).catch(() => {
+      throw new AuthError('network_error', 'fetch failed (offline, or refused by CORS)');
+    });
+  const withBearer = (request, token) => {
+    if (request.bodyUsed) throw invalid('the request body was already used');
+    const copy = request.clone();
+    try {
+      copy.headers.set('Authorization', `Bearer ${token}`);
+    } catch {
+      throw invalid("the request's headers cannot be changed (mode 'no-cors'?)");
+    }
+    return copy;
+  };
+  proto.fetch = async function (input, init) {
+    let request;
+    try {
+      request = new Request(input, init);
+    } catch (e) {
+      throw invalid(`invalid request: ${e?.message ?? e}`);
+    }
+    // The app's own Authorization header is left alone.
+    const token = request.headers.has('Authorization') ? null : await this.__bearerFor(request.url);
+    if (token === null) return send(request);
+    const response = await send(withBearer(request, token));
+    if (response.status !== 401) return response;
+    const retry = await this.__retryToken(token, response.headers.get('WWW-Authenticate'));
+    return retry === null ? response : send(withBearer(request, retry));
+  };
+}
