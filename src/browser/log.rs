@@ -30,5 +30,5 @@ impl Logger {
 
 /// `url` without its query and fragment, for a log line (a query may carry `state` or `p`).
 pub fn public_part(url: &str) -> &str {
-    url.split(['?', '#']).next().unwrap_or_default()
+    crate::core::url::without_query(url)
 }

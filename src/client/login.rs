@@ -16,7 +16,7 @@ use crate::core::text::decimal;
 use crate::core::token::{authorization_code_body, parse_token_response};
 use crate::core::token_set::TokenSet;
 use crate::core::transaction::Transaction;
-use crate::core::url::HttpUrl;
+use crate::core::url::{without_query, HttpUrl};
 
 impl Client {
     /// RFC 6749 §4.1.1: remembers a fresh transaction and sends the browser to the provider.
@@ -71,7 +71,7 @@ impl Client {
     }
 
     fn is_redirect_target(&self, url: &location::CurrentUrl) -> bool {
-        let redirect = self.config.redirect_uri.split(['?', '#']).next().unwrap_or_default();
+        let redirect = without_query(&self.config.redirect_uri);
         HttpUrl::parse(redirect).is_some_and(|r| {
             let path = if r.path_and_query.is_empty() { "/" } else { r.path_and_query };
             url.origin_and_path == r.origin() + path

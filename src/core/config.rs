@@ -288,16 +288,12 @@ impl RawConfig {
             Some("memory") => StorageKind::Memory,
             Some(_) => return Err(AuthError::config("storage", "must be 'session', 'local' or 'memory'")),
         };
-        let api_origins = self
-            .api_origins
-            .iter()
-            .flatten()
-            .map(|o| {
-                api_origin(o).ok_or_else(|| {
-                    AuthError::config("apiOrigins", "each entry must be an origin such as 'https://api.example.com'")
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let mut api_origins = Vec::new();
+        for o in self.api_origins.as_deref().unwrap_or_default() {
+            api_origins.push(api_origin(o).ok_or_else(|| {
+                AuthError::config("apiOrigins", "each entry must be an origin such as 'https://api.example.com'")
+            })?);
+        }
         let log_level = match self.log_level.as_deref() {
             None | Some("off") => LogLevel::Off,
             Some("info") => LogLevel::Info,

@@ -163,14 +163,26 @@ impl<'a> Fields<'a> {
 
     fn strings(&mut self, key: &str) -> Option<Vec<String>> {
         self.read(key, "must be an array of strings", |v| match v {
-            Json::Array(items) => items.iter().map(|s| s.as_str().map(str::to_owned)).collect(),
+            Json::Array(items) => {
+                let mut strings = Vec::new();
+                for item in items {
+                    strings.push(item.as_str()?.to_owned());
+                }
+                Some(strings)
+            }
             _ => None,
         })
     }
 
     fn string_map(&mut self, key: &str) -> Vec<(String, String)> {
         self.read(key, "must be an object of string values", |v| match v {
-            Json::Object(members) => members.iter().map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned()))).collect(),
+            Json::Object(members) => {
+                let mut pairs = Vec::new();
+                for (k, v) in members {
+                    pairs.push((k.clone(), v.as_str()?.to_owned()));
+                }
+                Some(pairs)
+            }
             _ => None,
         })
         .unwrap_or_default()

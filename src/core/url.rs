@@ -103,6 +103,11 @@ pub fn with_query(base: &str, params: &[(&str, &str)]) -> String {
     [base, sep, &query].concat()
 }
 
+/// `url` without its query and fragment (RFC 3986 §3: they start at the first `?` or `#`).
+pub fn without_query(url: &str) -> &str {
+    url.bytes().position(|b| b == b'?' || b == b'#').map_or(url, |end| &url[..end])
+}
+
 /// Whether the query of `url` already holds parameter `key`.
 pub fn query_has(url: &str, key: &str) -> bool {
     let query = url.split('#').next().unwrap_or("").split_once('?').map_or("", |(_, q)| q);
@@ -112,6 +117,14 @@ pub fn query_has(url: &str, key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn drops_query_and_fragment() {
+        assert_eq!(without_query("https://a.example/p?x=1#y"), "https://a.example/p");
+        assert_eq!(without_query("https://a.example/p#y?x"), "https://a.example/p");
+        assert_eq!(without_query("https://a.example/p"), "https://a.example/p");
+        assert_eq!(without_query(""), "");
+    }
 
     #[test]
     fn splits_urls() {
