@@ -4,12 +4,12 @@
 //! by field by [`crate::core::options`], which names a wrong or misspelt field.
 
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use std::future::Future;
-use std::pin::Pin;
 
 use crate::browser::set_property;
 use crate::client::{oidc, session, Client};
@@ -226,9 +226,7 @@ impl AuthClient {
             return Promise::resolve(&token);
         }
         let inner = self.inner.clone();
-        promise(
-            async move { Ok(inner.access_token().await?.map_or(JsValue::NULL, |t| JsValue::from_str(&t))) },
-        )
+        promise(async move { Ok(inner.access_token().await?.map_or(JsValue::NULL, |t| JsValue::from_str(&t))) })
     }
 
     /// The object js/client.js reads so that `getAccessToken()` answers a usable cached token

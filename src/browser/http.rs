@@ -8,7 +8,7 @@ use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit, Re
 
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::text::decimal;
-use crate::core::url::HttpUrl;
+use crate::core::url::origin_of;
 
 /// An HTTP answer: status and body text.
 pub struct HttpResponse {
@@ -81,7 +81,7 @@ impl Http {
     /// Offline, DNS, TLS, CORS and time-outs all look alike from a page (`TypeError: Failed
     /// to fetch`). The message names the origin only: a URL's query may carry secrets.
     fn network_error(&self, url: &str) -> AuthError {
-        let origin = HttpUrl::parse(url).map(|u| u.origin()).unwrap_or_default();
+        let origin = origin_of(url).unwrap_or_default();
         AuthError::new(
             ErrorKind::NetworkError,
             [

@@ -28,7 +28,7 @@ use crate::core::json::Json;
 use crate::core::record::RecordWriter;
 use crate::core::text::decimal;
 use crate::core::token_set::TokenSet;
-use crate::core::url::HttpUrl;
+use crate::core::url::origin_of;
 use crate::single_flight::SingleFlight;
 
 use session::Session;
@@ -69,7 +69,7 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Client> {
         // The response must come back to this app: its storage holds the transaction.
         let page_origin = location::current()?.origin;
-        if HttpUrl::parse(&config.redirect_uri).map(|u| u.origin()).as_deref() != Some(page_origin.as_str()) {
+        if origin_of(&config.redirect_uri).as_deref() != Some(page_origin.as_str()) {
             return Err(AuthError::config(
                 "redirectUri",
                 &["must be on this page's origin (", &page_origin, "), where the login transaction is kept"].concat(),

@@ -20,7 +20,7 @@ use crate::core::jwt;
 use crate::core::pkce;
 use crate::core::text::decimal;
 use crate::core::token_set::TokenSet;
-use crate::core::url::with_query;
+use crate::core::url::{query_has, with_query};
 
 /// The provider's key set, fetched when first needed and again once on an unknown `kid`.
 #[derive(Default)]
@@ -166,8 +166,7 @@ impl Client {
     /// Whether the URL is the return from a logout this tab started: a `state` in the query
     /// while a logout is pending.
     pub(super) fn is_logout_return(&self, url: &location::CurrentUrl) -> bool {
-        self.tx_store.get(&self.keys.logout).ok().flatten().is_some()
-            && url.search.trim_start_matches('?').split('&').any(|p| p.split('=').next() == Some("state"))
+        self.tx_store.get(&self.keys.logout).ok().flatten().is_some() && query_has(&url.search, "state")
     }
 
     /// The return from the end-session endpoint: `state` alone in the query, matching the

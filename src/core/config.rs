@@ -4,7 +4,7 @@
 use super::error::{AuthError, Result};
 use super::id_token::DEFAULT_CLOCK_SKEW_S;
 use super::text::{integer, push_separator};
-use super::url::HttpUrl;
+use super::url::{origin_of, HttpUrl};
 
 /// How the authorization response comes back (OAuth 2.0 Multiple Response Type Encoding
 /// Practices §2.1). `form_post` needs a server to receive a POST, which a SPA does not have.
@@ -348,7 +348,7 @@ impl RawConfig {
 
 /// An `apiOrigins` entry as an origin (lowercase, no trailing slash), when it is one.
 fn api_origin(o: &str) -> Option<String> {
-    HttpUrl::parse(o).map(|u| u.origin()).filter(|origin| *origin == o.trim_end_matches('/').to_ascii_lowercase())
+    origin_of(o).filter(|origin| *origin == o.trim_end_matches('/').to_ascii_lowercase())
 }
 
 /// Azure AD B2C policy names: letters, digits, `_` and `-`; case and prefix are not judged.

@@ -1,13 +1,13 @@
 //! Calls to resource servers with the access token (RFC 6750): where the token may go, and
 //! when a 401 means the token is no good.
 
-use super::url::HttpUrl;
+use super::url::origin_of;
 
 /// Whether a request to `url` may carry the access token: only to the page's own origin or to
 /// an origin the app listed in `apiOrigins`, so a token never reaches a third party by
 /// accident (RFC 6750 §5.3, RFC 9700 §4.9).
 pub fn may_carry_token(url: &str, page_origin: &str, api_origins: &[String]) -> bool {
-    let Some(origin) = HttpUrl::parse(url).map(|u| u.origin()) else { return false };
+    let Some(origin) = origin_of(url) else { return false };
     if api_origins.is_empty() {
         origin == page_origin
     } else {

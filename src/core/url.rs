@@ -103,6 +103,11 @@ pub fn with_query(base: &str, params: &[(&str, &str)]) -> String {
     [base, sep, &query].concat()
 }
 
+/// The origin of `url` (RFC 6454 §4), when it is an absolute http(s) URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    HttpUrl::parse(url).map(|u| u.origin())
+}
+
 /// `url` without its query and fragment (RFC 3986 §3: they start at the first `?` or `#`).
 pub fn without_query(url: &str) -> &str {
     url.bytes().position(|b| b == b'?' || b == b'#').map_or(url, |end| &url[..end])
