@@ -1,6 +1,7 @@
-// The JS half of src/api.rs and src/browser/events.rs (one snippet module: the wasm-bindgen
-// test runner now and then stalls loading a page with several, so the library keeps their
-// number down).
+// The JS half of src/api.rs and of the browser layer: events, HTTP and WebCrypto (one snippet
+// module: the wasm-bindgen test runner now and then stalls loading a page with several, so the
+// library keeps their number down). Moving bytes through browser APIs is smaller in JS than
+// through web-sys bindings; every decision stays in the wasm.
 //
 // The error every spa-oauth failure is thrown as: a real Error subclass, so `instanceof Error`,
 // `.stack` and `console.error` work as users expect. Its `code` is stable (see the README).
@@ -72,4 +73,41 @@ export class Emitter {
       }
     }
   }
+}
+
+// HTTP to the provider for src/browser/http.rs: `{ status, body }` once the whole body is in;
+// rejects when no answer came (offline, DNS, TLS, CORS, time-out), which the wasm turns into
+// `network_error`. No cookies: a public client authenticates with PKCE, never with ambient
+// credentials.
+export function request(url, method, header, value, body, timeoutMs) {
+  const headers = { Accept: 'application/json' };
+  if (header != null) headers[header] = value;
+  const init = { method, headers, body, credentials: 'omit', signal: AbortSignal.timeout(timeoutMs) };
+  return fetch(url, init).then(async (response) => ({ status: response.status, body: await response.text() }));
+}
+
+// SHA-256 for the PKCE challenge (RFC 7636 §4.2), src/browser/crypto.rs: the digest, or
+// undefined where SubtleCrypto is missing (a page that is neither https nor localhost).
+export async function sha256(data) {
+  const subtle = globalThis.crypto?.subtle;
+  return subtle && new Uint8Array(await subtle.digest('SHA-256', data));
+}
+
+// A JWS signature (RFC 7515 §5.2, RFC 7518 §3) for src/browser/jws.rs, with the WebCrypto
+// parameters the wasm chose for the token's alg: 'verified', 'unavailable' (no SubtleCrypto),
+// or why the token is not to be trusted. Rejects when WebCrypto cannot check at all.
+export async function verifySignature(jwkText, name, hash, namedCurve, saltLength, signature, data) {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return 'unavailable';
+  const jwk = JSON.parse(jwkText);
+  // The JWK's alg, use and key_ops were checked when the key was chosen; WebCrypto refuses a
+  // JWK whose alg names another hash, so it gets only what it needs.
+  for (const member of ['alg', 'use', 'key_ops', 'x5c', 'x5t', 'x5t#S256', 'kid']) delete jwk[member];
+  let key;
+  try {
+    key = await subtle.importKey('jwk', jwk, { name, hash, namedCurve }, false, ['verify']);
+  } catch {
+    return 'the key cannot be imported';
+  }
+  return (await subtle.verify({ name, hash, saltLength }, key, signature, data)) ? 'verified' : 'bad signature';
 }

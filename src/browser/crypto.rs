@@ -1,10 +1,19 @@
-//! Entropy (`crypto.getRandomValues` through getrandom) and SHA-256 (SubtleCrypto).
+//! Entropy (`crypto.getRandomValues` through getrandom) and SHA-256 (SubtleCrypto, through
+//! `sha256` in js/api.js).
 
-use wasm_bindgen::JsCast;
+use js_sys::{Promise, Uint8Array};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::pkce::RANDOM_BYTES;
+
+#[wasm_bindgen(module = "/js/api.js")]
+extern "C" {
+    /// Resolves with the digest's bytes, or `undefined` without SubtleCrypto.
+    #[wasm_bindgen(js_name = sha256)]
+    fn subtle_sha256(data: &[u8]) -> Promise;
+}
 
 /// 32 bytes from the browser's CSPRNG.
 pub fn random_bytes() -> Result<[u8; RANDOM_BYTES]> {
@@ -15,18 +24,10 @@ pub fn random_bytes() -> Result<[u8; RANDOM_BYTES]> {
 
 /// SHA-256 of `data` with SubtleCrypto, which exists only in secure contexts (https or localhost).
 pub async fn sha256(data: &[u8]) -> Result<Vec<u8>> {
-    let unavailable = || {
-        AuthError::new(ErrorKind::CryptoError, "SubtleCrypto is unavailable: serve the page over https (or localhost)")
-    };
-    let subtle = js_sys::global()
-        .dyn_into::<web_sys::Window>()
-        .ok()
-        .and_then(|w| w.crypto().ok())
-        .map(|c| c.subtle())
-        .filter(|s| !s.is_undefined())
-        .ok_or_else(unavailable)?;
-    let promise = subtle.digest_with_str_and_u8_array("SHA-256", data).map_err(|_| unavailable())?;
-    let digest =
-        JsFuture::from(promise).await.map_err(|_| AuthError::new(ErrorKind::CryptoError, "SHA-256 digest failed"))?;
-    Ok(js_sys::Uint8Array::new(&digest).to_vec())
+    let failed = |why: &str| AuthError::new(ErrorKind::CryptoError, why.to_owned());
+    let digest = JsFuture::from(subtle_sha256(data)).await.map_err(|_| failed("SHA-256 digest failed"))?;
+    if digest.is_undefined() {
+        return Err(failed("SubtleCrypto is unavailable: serve the page over https (or localhost)"));
+    }
+    Ok(Uint8Array::new(&digest).to_vec())
 }

@@ -1,14 +1,35 @@
-//! HTTP to the provider through `fetch`: token requests, discovery, JWKS and UserInfo. Every
-//! request has a time-out and sends no cookies: a public client authenticates with PKCE,
-//! never with ambient credentials.
+//! HTTP to the provider: token requests, discovery, JWKS and UserInfo. JS moves the bytes
+//! (`request` in js/api.js: `fetch` with a time-out and no cookies, a public client
+//! authenticates with PKCE, never with ambient credentials); the wasm keeps the rest.
 
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::Promise;
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, Headers, Request, RequestCredentials, RequestInit, Response};
 
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::text::decimal;
 use crate::core::url::origin_of;
+
+#[wasm_bindgen(module = "/js/api.js")]
+extern "C" {
+    /// `fetch` with `Accept: application/json`, one more header, no cookies and a time-out;
+    /// resolves with an [`Answer`], rejects when no answer came.
+    fn request(
+        url: &str,
+        method: &str,
+        header: Option<&str>,
+        value: Option<&str>,
+        body: Option<&str>,
+        timeout_ms: u32,
+    ) -> Promise;
+
+    /// What [`request`] resolves with: `{ status, body }`.
+    type Answer;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &Answer) -> u16;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &Answer) -> String;
+}
 
 /// An HTTP answer: status and body text.
 pub struct HttpResponse {
@@ -52,30 +73,9 @@ impl Http {
         header: Option<(&str, &str)>,
         body: Option<&str>,
     ) -> Result<HttpResponse> {
-        let failed = || self.network_error(url);
-        let headers = Headers::new().map_err(|_| failed())?;
-        headers.append("Accept", "application/json").map_err(|_| failed())?;
-        if let Some((name, value)) = header {
-            headers.append(name, value).map_err(|_| failed())?;
-        }
-        let init = RequestInit::new();
-        init.set_method(method);
-        init.set_headers(&headers);
-        init.set_credentials(RequestCredentials::Omit);
-        init.set_signal(Some(&AbortSignal::timeout_with_u32(self.timeout_ms)));
-        if let Some(b) = body {
-            init.set_body(&JsValue::from_str(b));
-        }
-        let request = Request::new_with_str_and_init(url, &init).map_err(|_| failed())?;
-        let window = web_sys::window().ok_or_else(failed)?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .ok()
-            .and_then(|r| r.dyn_into().ok())
-            .ok_or_else(failed)?;
-        let text = response.text().map_err(|_| failed())?;
-        let body = JsFuture::from(text).await.map_err(|_| failed())?.as_string().unwrap_or_default();
-        Ok(HttpResponse { status: response.status(), body })
+        let promise = request(url, method, header.map(|h| h.0), header.map(|h| h.1), body, self.timeout_ms);
+        let answer: Answer = JsFuture::from(promise).await.map_err(|_| self.network_error(url))?.unchecked_into();
+        Ok(HttpResponse { status: answer.status(), body: answer.body() })
     }
 
     /// Offline, DNS, TLS, CORS and time-outs all look alike from a page (`TypeError: Failed
