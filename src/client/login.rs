@@ -22,7 +22,7 @@ impl Client {
     /// RFC 6749 §4.1.1: remembers a fresh transaction and sends the browser to the provider.
     pub async fn login_redirect(&self, options: LoginOptions, app_state: Option<String>) -> Result<()> {
         let url = self.authorization_request(options, app_state).await?;
-        self.log.info(|| ["login: redirecting to ", public_part(&url)].concat());
+        self.log.info(&["login: redirecting to ", public_part(&url)]);
         location::navigate(&url)
     }
 
@@ -115,7 +115,7 @@ impl Client {
             return Ok(None);
         }
         clean_url(&url);
-        self.log.info(|| ["callback: authorization response in the ", mode.part_name(), "; URL cleaned"].concat());
+        self.log.info(&["callback: authorization response in the ", mode.part_name(), "; URL cleaned"]);
         let response = parse_response(response_part(mode, &url.search, &url.hash))?;
 
         let tx = self.take_transaction(&response.state)?;
@@ -129,35 +129,33 @@ impl Client {
         check_issuer(&metadata, response.iss.as_deref())?;
         let code = match response.outcome {
             Outcome::Error(e) => {
-                self.log.info(|| ["callback: the provider answered ", &e.code].concat());
+                self.log.info(&["callback: the provider answered ", &e.code]);
                 return Err(e);
             }
             Outcome::Code(code) => code,
         };
-        self.log.debug(|| {
-            ["callback: state matches the login started ", &decimal((now_ms() - tx.created_at_ms) / 1000), " s ago"]
-                .concat()
-        });
+        self.log.debug(&[
+            "callback: state matches the login started ",
+            &decimal((now_ms() - tx.created_at_ms) / 1000),
+            " s ago",
+        ]);
 
         let body = authorization_code_body(&self.config.client_id, &code, &tx.redirect_uri, &tx.verifier);
         let sent_at = now_ms();
         let token_endpoint = self.token_endpoint(&metadata, tx.policy.as_deref());
-        self.log.info(|| ["callback: redeeming the code at ", public_part(&token_endpoint)].concat());
+        self.log.info(&["callback: redeeming the code at ", public_part(&token_endpoint)]);
         let answer = self.http.post_form(&token_endpoint, &body).await?;
-        self.log.debug(|| {
-            [
-                "callback: token endpoint answered HTTP ",
-                &decimal(answer.status.into()),
-                " after ",
-                &decimal(now_ms() - sent_at),
-                " ms",
-            ]
-            .concat()
-        });
+        self.log.debug(&[
+            "callback: token endpoint answered HTTP ",
+            &decimal(answer.status.into()),
+            " after ",
+            &decimal(now_ms() - sent_at),
+            " ms",
+        ]);
         let tokens =
             TokenSet { policy: tx.policy.clone(), ..parse_token_response(answer.status, &answer.body, sent_at)? };
         self.check_login_id_token(&tokens, tx.nonce.as_deref()).await?;
-        self.log.info(|| lifetime_line("callback: logged in", &tokens));
+        self.log.info(&[&lifetime_line("callback: logged in", &tokens)]);
         self.store_tokens(tokens).await?;
         Ok(Some(tx.app_state))
     }

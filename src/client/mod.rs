@@ -152,11 +152,11 @@ impl Client {
                 .ok_or_else(|| AuthError::config("tokenEndpoint", "is required"))?,
             Some(url) => match self.cached_discovery() {
                 Some(m) => {
-                    self.log.debug(|| "discovery: reused from sessionStorage".into());
+                    self.log.debug(&["discovery: reused from sessionStorage"]);
                     m
                 }
                 None => {
-                    self.log.debug(|| ["discovery: fetching ", public_part(url)].concat());
+                    self.log.debug(&["discovery: fetching ", public_part(url)]);
                     let answer = self.http.get(url).await?;
                     if answer.status != 200 {
                         return Err(AuthError::new(

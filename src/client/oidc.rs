@@ -67,7 +67,7 @@ impl Client {
             }
         };
         jws::verify(&parsed, &key).await?;
-        self.log.debug(|| "ID token: signature verified".into());
+        self.log.debug(&["ID token: signature verified"]);
         let expected = Expected {
             issuer: &issuer,
             client_id: &self.config.client_id,
@@ -144,7 +144,7 @@ impl Client {
         }
         let metadata = self.metadata().await?;
         let Some(endpoint) = metadata.end_session_endpoint.as_deref() else { return Ok(()) };
-        self.log.info(|| ["logout: redirecting to ", public_part(endpoint)].concat());
+        self.log.info(&["logout: redirecting to ", public_part(endpoint)]);
         let state = pkce::random_value(&crypto::random_bytes()?);
         self.tx_store.set(&self.keys.logout, &state)?;
         let endpoint = endpoint_for_policy(

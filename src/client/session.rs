@@ -156,7 +156,7 @@ impl Client {
     pub(super) async fn store_tokens(&self, tokens: TokenSet) -> Result<()> {
         let record = tokens.to_json();
         if self.shares_tokens_across_tabs() && shared::set(&self.keys.tokens, Some(record.clone())).await.is_err() {
-            self.log.debug(|| "storage: IndexedDB unavailable; tabs coordinate through localStorage only".into());
+            self.log.debug(&["storage: IndexedDB unavailable; tabs coordinate through localStorage only"]);
         }
         self.token_store.set(&self.keys.tokens, &record)?;
         self.session.replace(Some(tokens));
@@ -212,10 +212,10 @@ impl Client {
     }
 
     async fn refresh_once(&self, seen: Option<String>) -> Result<String> {
-        self.log.info(|| "refresh: started".into());
+        self.log.info(&["refresh: started"]);
         let _lock = match self.shares_tokens_across_tabs() {
             true => {
-                self.log.debug(|| "refresh: waiting for the cross-tab lock".into());
+                self.log.debug(&["refresh: waiting for the cross-tab lock"]);
                 Some(lock::acquire(&self.keys.refresh_lock).await)
             }
             false => None,
@@ -226,7 +226,7 @@ impl Client {
             let newer = stored.as_ref().filter(|s| Some(s.access_token.expose()) != seen.as_deref());
             if let Some(newer) = newer.filter(|s| s.is_usable_at(now_ms(), self.config.expiry_margin_ms)) {
                 let token = newer.access_token.expose().to_owned();
-                self.log.info(|| "refresh: another tab refreshed meanwhile; using its token".into());
+                self.log.info(&["refresh: another tab refreshed meanwhile; using its token"]);
                 self.session.replace(stored);
                 return Ok(token);
             }
@@ -251,7 +251,7 @@ impl Client {
                 self.check_refreshed_id_token(&current, &fresh).await?;
                 let token = fresh.access_token.expose().to_owned();
                 let merged = current.refreshed_by(fresh);
-                self.log.info(|| lifetime_line("refresh: done", &merged));
+                self.log.info(&[&lifetime_line("refresh: done", &merged)]);
                 let started = merged.has_started_at(now_ms());
                 self.store_tokens(merged).await?;
                 if !started {
@@ -260,7 +260,7 @@ impl Client {
                 Ok(token)
             }
             Err(mut e) => {
-                self.log.info(|| ["refresh: failed (", &e.code, ")"].concat());
+                self.log.info(&["refresh: failed (", &e.code, ")"]);
                 self.session.events.emit("refreshFailed", &e.clone().into());
                 if e.code != "invalid_grant" {
                     return Err(e);
@@ -277,7 +277,7 @@ impl Client {
 
     /// Forgets the session and any login in progress (in every tab, with `localStorage`).
     pub fn logout(&self) {
-        self.log.info(|| "logout: local session cleared".into());
+        self.log.info(&["logout: local session cleared"]);
         self.token_store.remove(&self.keys.tokens);
         self.tx_store.remove(&self.keys.login);
         if self.shares_tokens_across_tabs() {
