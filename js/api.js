@@ -1,7 +1,7 @@
-// The JS half of src/api.rs and of the browser layer: events, HTTP and WebCrypto (one snippet
-// module: the wasm-bindgen test runner now and then stalls loading a page with several, so the
-// library keeps their number down). Moving bytes through browser APIs is smaller in JS than
-// through web-sys bindings; every decision stays in the wasm.
+// The JS half of src/api.rs and of the browser layer: events, HTTP, WebCrypto, the cross-tab
+// lock and IndexedDB. One snippet module: the wasm-bindgen test runner now and then stalls
+// loading a page with several, so the library keeps their number down. Moving bytes through
+// browser APIs is smaller in JS than through web-sys bindings; every decision stays in the wasm.
 //
 // The error every spa-oauth failure is thrown as: a real Error subclass, so `instanceof Error`,
 // `.stack` and `console.error` work as users expect. Its `code` is stable (see the README).
@@ -110,4 +110,55 @@ export async function verifySignature(jwkText, name, hash, namedCurve, saltLengt
     return 'the key cannot be imported';
   }
   return (await subtle.verify({ name, hash, saltLength }, key, signature, data)) ? 'verified' : 'bad signature';
+}
+
+// The cross-tab refresh lock for src/browser/lock.rs (Web Locks). Resolves, once the lock is held,
+// with the function that releases it. Without navigator.locks (old browsers, insecure contexts)
+// it resolves at once with a no-op: the caller then runs unlocked, as a single tab would.
+export function acquireLock(name) {
+  const locks = globalThis.navigator && globalThis.navigator.locks;
+  if (!locks) return Promise.resolve(() => {});
+  return new Promise((acquired, failed) => {
+    locks
+      .request(name, () => new Promise((release) => acquired(release)))
+      .catch(failed);
+  });
+}
+
+// IndexedDB as the tabs' shared record of the session, for src/browser/shared.rs, read under the
+// refresh lock. localStorage is copied into every tab's process and updated there
+// asynchronously, so a tab that takes the lock right after another tab refreshed can still read
+// the OLD refresh token from it, and replay it. A read in an IndexedDB transaction sees every write committed before.
+const DB = 'spa-oauth';
+const STORE = 'sessions';
+let opening;
+
+function sessionDatabase() {
+  opening ??= new Promise((resolve, reject) => {
+    const request = indexedDB.open(DB, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  return opening;
+}
+
+function sessionTransaction(mode, operation) {
+  return sessionDatabase().then((db) => new Promise((resolve, reject) => {
+    const tx = db.transaction(STORE, mode);
+    const request = operation(tx.objectStore(STORE));
+    tx.oncomplete = () => resolve(request.result);
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error);
+  }));
+}
+
+/** The record under `key`, or null. */
+export function sharedGet(key) {
+  return sessionTransaction('readonly', (store) => store.get(key)).then((value) => (typeof value === 'string' ? value : null));
+}
+
+/** Stores `value` under `key`, or deletes it when `value` is null; resolves once committed. */
+export function sharedSet(key, value) {
+  return sessionTransaction('readwrite', (store) => (value == null ? store.delete(key) : store.put(value, key))).then(() => undefined);
 }

@@ -6,7 +6,7 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(module = "/js/locks.js")]
+#[wasm_bindgen(module = "/js/api.js")]
 extern "C" {
     #[wasm_bindgen(js_name = acquireLock)]
     fn acquire_lock(name: &str) -> Promise;

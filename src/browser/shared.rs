@@ -1,12 +1,12 @@
 //! The session record the tabs coordinate on under the refresh lock (`storage: 'local'`),
-//! kept in IndexedDB because its reads are consistent across tabs (js/shared-store.js says why
+//! kept in IndexedDB because its reads are consistent across tabs (js/api.js says why
 //! localStorage is not).
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-#[wasm_bindgen(module = "/js/shared-store.js")]
+#[wasm_bindgen(module = "/js/api.js")]
 extern "C" {
     #[wasm_bindgen(js_name = sharedGet)]
     fn shared_get(key: &str) -> Promise;
