@@ -1,6 +1,8 @@
 //! The authorization response (RFC 6749 §4.1.2 and §4.1.2.1), read from the query or the
 //! fragment, and the parameters that must leave the URL afterwards.
 
+use core::fmt;
+
 use super::config::ResponseMode;
 use super::error::{AuthError, ErrorKind, Result};
 use super::form::{decode_component, decode_pairs};
@@ -24,7 +26,8 @@ pub enum Outcome {
 }
 
 /// A parsed authorization response. Its `state` must still be matched to a transaction.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `Debug` prints the `state` as `***` (and the code, a [`Secret`], likewise).
+#[derive(Clone, PartialEq, Eq)]
 pub struct AuthorizationResponse {
     /// The `state` echoed by the provider.
     pub state: String,
@@ -32,6 +35,16 @@ pub struct AuthorizationResponse {
     pub iss: Option<String>,
     /// Code or error.
     pub outcome: Outcome,
+}
+
+impl fmt::Debug for AuthorizationResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationResponse")
+            .field("state", &format_args!("***"))
+            .field("iss", &self.iss)
+            .field("outcome", &self.outcome)
+            .finish()
+    }
 }
 
 /// The URL part that holds the response in `mode`, given `location.search` and `location.hash`
@@ -123,6 +136,15 @@ mod tests {
         assert_eq!(r.state, "s1");
         assert_eq!(r.iss.as_deref(), Some("http://localhost:4000"));
         assert_eq!(r.outcome, Outcome::Code(Secret::new("abc+def")));
+    }
+
+    #[test]
+    fn debug_hides_state_and_code() {
+        for part in ["code=c0de-5e&state=st-4f7a", "error=access_denied&state=st-4f7a"] {
+            let dbg = format!("{:?}", parse_response(part).unwrap());
+            assert!(!dbg.contains("st-4f7a") && !dbg.contains("c0de-5e"), "{dbg}");
+            assert!(dbg.contains("state: ***"), "{dbg}");
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! browser back (RFC 6749 §10.12 `state` binding, RFC 7636 §4.1 verifier), kept under a key
 //! derived from its `state`, used once, and only for [`LIFETIME_MS`].
 
+use core::fmt;
+
 use super::error::{AuthError, ErrorKind, Result};
 use super::json::Json;
 use super::record::RecordWriter;
@@ -14,8 +16,9 @@ pub const LIFETIME_MS: i64 = 10 * 60 * 1000;
 /// Storage format version of the record.
 const VERSION: i64 = 1;
 
-/// One pending login.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One pending login. `Debug` prints `state`, `verifier` and `nonce` as `***`: whoever reads
+/// them can answer for this login (RFC 6749 §10.12, OIDC Core §15.5.2).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Transaction {
     /// The `state` sent; the response must echo it.
     pub state: String,
@@ -31,6 +34,20 @@ pub struct Transaction {
     pub policy: Option<String>,
     /// OIDC Core §3.1.2.1 nonce sent with the login; the ID token must carry it.
     pub nonce: Option<String>,
+}
+
+impl fmt::Debug for Transaction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transaction")
+            .field("state", &format_args!("***"))
+            .field("verifier", &self.verifier)
+            .field("redirect_uri", &self.redirect_uri)
+            .field("app_state", &self.app_state)
+            .field("created_at_ms", &self.created_at_ms)
+            .field("policy", &self.policy)
+            .field("nonce", &self.nonce.as_ref().map(|_| format_args!("***")))
+            .finish()
+    }
 }
 
 impl Transaction {
@@ -100,8 +117,11 @@ mod tests {
     }
 
     #[test]
-    fn the_record_never_prints_the_verifier() {
-        assert!(!format!("{:?}", tx(None)).contains("vvvv"));
+    fn debug_hides_state_verifier_and_nonce() {
+        let t = Transaction { state: "st-4f7a".into(), nonce: Some("no-9c2e".into()), ..tx(None) };
+        let dbg = format!("{t:?}");
+        assert!(!dbg.contains("st-4f7a") && !dbg.contains("vvvv") && !dbg.contains("no-9c2e"), "{dbg}");
+        assert!(dbg.contains("B2C_1A_signin") && dbg.contains("nonce: Some(***)"), "{dbg}");
     }
 
     #[test]
