@@ -6,7 +6,8 @@ import * as view from './view.js';
 
 // ---- Configuration ----------------------------------------------------------------------
 // Defaults: the local OP started by `npm run demo` (scripts/serve-demo.mjs). Override them
-// in the Settings form (kept in localStorage) or once via ?op=<issuer>&mode=query.
+// in the Settings form (kept in localStorage) or from a link, ?op=<issuer>&mode=query (the page
+// asks before it saves a link's settings: see settings.js).
 const DEFAULT_CONFIG = {
   authority: 'http://localhost:4000',
   clientId: 'spa-demo',
@@ -139,7 +140,7 @@ async function createClient(config) {
 }
 
 async function main() {
-  const problems = applyUrlOverrides();
+  const problems = applyUrlOverrides(DEFAULT_CONFIG);
   const settings = loadSettings();
   const config = effectiveConfig(DEFAULT_CONFIG, settings);
   view.renderSettings(settings, config);

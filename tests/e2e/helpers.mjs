@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { startApi } from '../support/api-server.mjs';
 import { startOP } from '../support/op.mjs';
 import { startStatic } from '../support/static.mjs';
+import { LINK_SETTINGS_PROMPT } from '../../www/settings.js';
 
 export const TEST_TIMEOUT = 30_000;
 const STEP_TIMEOUT = 10_000;
@@ -113,6 +114,7 @@ export async function cancelAtOP(page, op) {
 /**
  * Opens the demo pointed at this OP in `mode`, and waits until it is ready and shows `expect`.
  * `storage`, `margin` (expiryMarginSeconds) and `apiOrigins` go to the AuthClient when given.
+ * The page asks before it saves settings from a link: the question is accepted.
  */
 export async function openDemo(page, { web, op }, {
   mode = 'fragment', storage, margin, apiOrigins = [], expect = 'logged-out',
@@ -123,8 +125,32 @@ export async function openDemo(page, { web, op }, {
   if (storage !== undefined) url.searchParams.set('storage', storage);
   if (margin !== undefined) url.searchParams.set('margin', String(margin));
   for (const origin of apiOrigins) url.searchParams.append('api', origin);
-  await page.goto(url.href);
-  await waitForStatus(page, expect);
+  const stopAccepting = acceptLinkSettings(page);
+  try {
+    await page.goto(url.href);
+    await waitForStatus(page, expect);
+  } finally {
+    stopAccepting();
+  }
+}
+
+/**
+ * Until the returned function is called, accepts the demo's question before it saves a link's
+ * settings (www/settings.js), as the user who chose the link would. Any other dialog gets what
+ * Playwright gives it without a handler (dismissed; beforeunload accepted), unless the test
+ * listens for dialogs itself.
+ */
+export function acceptLinkSettings(page) {
+  // A dialog the page no longer waits for (it navigated or closed) cannot be answered: ignore that.
+  const handler = (dialog) => {
+    if (dialog.type() === 'confirm' && dialog.message().startsWith(LINK_SETTINGS_PROMPT)) {
+      dialog.accept().catch(() => {});
+    } else if (page.listenerCount('dialog') + page.context().listenerCount('dialog') === 1) {
+      (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss()).catch(() => {});
+    }
+  };
+  page.on('dialog', handler);
+  return () => page.off('dialog', handler);
 }
 
 export async function readStatus(page) {
