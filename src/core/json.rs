@@ -113,6 +113,14 @@ impl Json {
     }
 }
 
+/// Whether no key appears twice: sorted, equal keys are neighbours, so this is O(n log n)
+/// where comparing each new key with all before it was quadratic in hostile input.
+fn has_unique_keys(members: &[(String, Json)]) -> bool {
+    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    !keys.windows(2).any(|pair| matches!(pair, [a, b] if a == b))
+}
+
 struct Parser<'a> {
     s: &'a [u8],
     i: usize,
@@ -170,9 +178,6 @@ impl Parser<'_> {
                 return None;
             }
             let key = self.string()?;
-            if members.iter().any(|(k, _)| *k == key) {
-                return None;
-            }
             self.ws();
             self.eat(b":")?;
             let value = self.value(depth + 1)?;
@@ -180,7 +185,7 @@ impl Parser<'_> {
             self.ws();
             match self.bump()? {
                 b',' => continue,
-                b'}' => return Some(Json::Object(members)),
+                b'}' => return has_unique_keys(&members).then_some(Json::Object(members)),
                 _ => return None,
             }
         }
@@ -355,6 +360,36 @@ mod tests {
         ] {
             assert_eq!(Json::parse(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn refuses_duplicate_keys_wherever_they_are() {
+        for bad in [
+            r#"{"a":1,"a":2,"b":3,"c":4}"#,
+            r#"{"a":1,"b":2,"c":3,"c":4}"#,
+            r#"{"c":1,"a":2,"b":3,"a":4,"d":5}"#,
+            r#"{"x":{"k":1,"k":1}}"#,
+            r#"{"\u0061":1,"a":2}"#,
+        ] {
+            assert_eq!(Json::parse(bad), None, "{bad}");
+        }
+        assert!(Json::parse(r#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#).is_some());
+    }
+
+    /// 20 000 keys of 1 005 bytes, alike but for the last five: comparing each key with all
+    /// before it took about 6 s (unoptimised test build); sorted, the whole parse takes about
+    /// 0.3 s. The 2 s bound leaves room for a busy machine.
+    #[test]
+    fn many_distinct_keys_parse_quickly() {
+        let prefix = "k".repeat(1000);
+        let members: Vec<String> = (0..20_000).map(|i| format!("\"{prefix}{i:05}\":{i}")).collect();
+        let text = ["{", &members.join(","), "}"].concat();
+        let started = std::time::Instant::now();
+        let doc = Json::parse(&text).unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+        assert_eq!(doc.get(&format!("{prefix}19999")).and_then(Json::as_int_lenient), Some(19_999));
+        let twice = ["{", &members.join(","), ",\"", &prefix, "00000\":0}"].concat();
+        assert_eq!(Json::parse(&twice), None);
     }
 
     #[test]
