@@ -120,8 +120,12 @@ impl Client {
         if answer.status != 200 {
             return Err(bad(&["HTTP ", &decimal(answer.status.into())].concat()).with_status(answer.status));
         }
-        let claims =
-            Json::parse(&answer.body).ok_or_else(|| bad("not JSON (signed or encrypted UserInfo is not supported)"))?;
+        let claims = Json::parse_body(
+            &answer.body,
+            Json::MAX_BODY_LEN,
+            &bad,
+            "not JSON (signed or encrypted UserInfo is not supported)",
+        )?;
         let id_sub = self
             .user()
             .and_then(|u| Json::parse(&u))

@@ -44,7 +44,7 @@ impl ProviderMetadata {
     /// loopback). Explicitly configured endpoints win over discovered ones.
     pub fn from_discovery(body: &str, config: &ClientConfig) -> Result<ProviderMetadata> {
         let bad = |what: &str| AuthError::new(ErrorKind::DiscoveryError, ["discovery document: ", what].concat());
-        let doc = Json::parse(body).ok_or_else(|| bad("not a JSON object"))?;
+        let doc = Json::parse_body(body, Json::MAX_BODY_LEN, &bad, "not a JSON object")?;
         let issuer = doc.get("issuer").and_then(Json::as_str).ok_or_else(|| bad("no issuer"))?;
         if let Some(expected) = &config.issuer {
             if expected.trim_end_matches('/') != issuer.trim_end_matches('/') {
@@ -93,6 +93,7 @@ impl ProviderMetadata {
 mod tests {
     use super::*;
     use crate::core::config::RawConfig;
+    use crate::core::json::padded;
 
     fn config() -> ClientConfig {
         RawConfig {
@@ -127,6 +128,14 @@ mod tests {
             ProviderMetadata::from_discovery(DOC, &c).unwrap().token_endpoint,
             "https://proxy.example.com/token"
         );
+    }
+
+    #[test]
+    fn documents_over_a_megabyte_are_refused() {
+        assert!(ProviderMetadata::from_discovery(&padded(DOC, Json::MAX_BODY_LEN), &config()).is_ok());
+        let e = ProviderMetadata::from_discovery(&padded(DOC, Json::MAX_BODY_LEN + 1), &config()).unwrap_err();
+        assert_eq!(e.code, "discovery_error");
+        assert!(e.message.contains("too large"), "{}", e.message);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! disagree about which one counts), and nesting is bounded so hostile input cannot overflow the
 //! stack.
 
+use super::error::{AuthError, Result};
 use super::form::push_json_string;
 
 /// A parsed JSON value.
@@ -31,12 +32,28 @@ pub enum Json {
 const MAX_DEPTH: usize = 64;
 
 impl Json {
+    /// Largest body of a token, discovery or UserInfo response we read. Real ones weigh a few KB;
+    /// a megabyte leaves room for any honest one and bounds what a broken or hostile server
+    /// can make the page's thread parse.
+    pub const MAX_BODY_LEN: usize = 1024 * 1024;
+
     /// Parses a complete JSON text; `None` when it is not one (or nests deeper than 64).
     pub fn parse(text: &str) -> Option<Json> {
         let mut p = Parser { s: text.as_bytes(), i: 0 };
         let v = p.value(0)?;
         p.ws();
         (p.i == p.s.len()).then_some(v)
+    }
+
+    /// Parses a server's answer, which must be a JSON object (token response RFC 6749 §5.1,
+    /// Discovery §4.2, JWK Set RFC 7517 §5, UserInfo OIDC Core §5.3.2). A body over `max` bytes
+    /// is refused unread. `bad` makes the document's own error; `not_object` is its message
+    /// when the body is not a JSON object.
+    pub fn parse_body(body: &str, max: usize, bad: &dyn Fn(&str) -> AuthError, not_object: &str) -> Result<Json> {
+        if body.len() > max {
+            return Err(bad("the body is too large"));
+        }
+        Json::parse(body).filter(|d| matches!(d, Json::Object(_))).ok_or_else(|| bad(not_object))
     }
 
     /// The member `key` of an object.
@@ -301,9 +318,36 @@ impl Parser<'_> {
     }
 }
 
+/// `doc`, a JSON object, grown to exactly `len` bytes by a `"pad"` member in front.
+#[cfg(test)]
+pub fn padded(doc: &str, len: usize) -> String {
+    let filler = len - doc.len() - r#""pad":"","#.len();
+    [r#"{"pad":""#, &"x".repeat(filler), "\",", &doc[1..]].concat()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::error::ErrorKind;
+
+    #[test]
+    fn bodies_are_capped_and_must_be_objects() {
+        let bad = |what: &str| AuthError::new(ErrorKind::InvalidUserinfo, ["userinfo: ", what].concat());
+        let doc = r#"{"sub":"alice"}"#;
+        let at_cap = padded(doc, 1000);
+        assert_eq!(
+            Json::parse_body(&at_cap, 1000, &bad, "not JSON").unwrap().get("sub"),
+            Json::parse(doc).unwrap().get("sub")
+        );
+        let e = Json::parse_body(&padded(doc, 1001), 1000, &bad, "not JSON").unwrap_err();
+        assert_eq!((e.code.as_str(), e.message.as_str()), ("invalid_userinfo", "userinfo: the body is too large"));
+        let e =
+            Json::parse_body(&padded(doc, Json::MAX_BODY_LEN + 1), Json::MAX_BODY_LEN, &bad, "not JSON").unwrap_err();
+        assert!(e.message.ends_with("too large"));
+        for not_object in ["[]", "\"sub\"", "{", ""] {
+            assert_eq!(Json::parse_body(not_object, 1000, &bad, "not JSON").unwrap_err().message, "userinfo: not JSON");
+        }
+    }
 
     #[test]
     fn parses_a_token_response() {

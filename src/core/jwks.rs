@@ -13,11 +13,17 @@ pub enum KeyMatch {
     UnknownKid,
 }
 
+/// Largest JWK Set we read. A set holds a handful of public keys of well under 1 KB each (a few
+/// KB with an `x5c` certificate chain): real sets weigh from 1 KB to some tens of KB. A quarter
+/// of [`Json::MAX_BODY_LEN`] leaves ample room for those while bounding the parse of a document
+/// that is fetched again whenever a token names an unknown `kid`.
+const MAX_JWKS_LEN: usize = 256 * 1024;
+
 /// Picks the key for `alg` and `kid`. A key must have the algorithm's `kty` (and `crv`), and
 /// when it says so, `use: sig` and the same `alg`. Without a `kid`, exactly one key may match.
 pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
     let bad = |what: &str| AuthError::new(ErrorKind::InvalidIdToken, ["JWKS: ", what].concat());
-    let doc = Json::parse(jwks).ok_or_else(|| bad("not JSON"))?;
+    let doc = Json::parse_body(jwks, MAX_JWKS_LEN, &bad, "not a JSON object")?;
     let Some(Json::Array(keys)) = doc.get("keys") else { return Err(bad("no keys array")) };
     let text = |k: &Json, name: &str| k.get(name).and_then(Json::as_str).map(str::to_owned);
     // An optional member, when present, must be a string that passes `ok`.
@@ -48,6 +54,7 @@ pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::json::padded;
 
     const SET: &str = r#"{"keys":[
         {"kty":"RSA","kid":"r1","use":"sig","alg":"RS256","n":"AQAB","e":"AQAB"},
@@ -62,6 +69,14 @@ mod tests {
             KeyMatch::Found(text) => Json::parse(&text).unwrap(),
             KeyMatch::UnknownKid => panic!("unknown kid"),
         }
+    }
+
+    #[test]
+    fn sets_over_256_kib_are_refused() {
+        assert!(select_key(&padded(SET, MAX_JWKS_LEN), Alg::Rs(256), Some("r1")).is_ok());
+        let e = select_key(&padded(SET, MAX_JWKS_LEN + 1), Alg::Rs(256), Some("r1")).unwrap_err();
+        assert_eq!(e.code, "invalid_id_token");
+        assert!(e.message.contains("too large"), "{}", e.message);
     }
 
     #[test]

@@ -8,9 +8,6 @@ use super::secret::Secret;
 use super::token_set::TokenSet;
 use crate::core::text::decimal;
 
-/// Largest token response body we parse.
-const MAX_BODY_LEN: usize = 1024 * 1024;
-
 /// Longest `expires_in` we believe: ten years. Anything longer is a broken server.
 const MAX_EXPIRES_IN_S: i64 = 10 * 365 * 24 * 3600;
 
@@ -44,12 +41,12 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
     let invalid = |what: &str| {
         AuthError::new(ErrorKind::InvalidTokenResponse, ["token response: ", what].concat()).with_status(status)
     };
-    let doc = if body.len() <= MAX_BODY_LEN { Json::parse(body) } else { None };
-    let doc = doc.filter(|d| matches!(d, Json::Object(_)));
+    let parsed = Json::parse_body(body, Json::MAX_BODY_LEN, &invalid, "not a JSON object");
+    let doc = parsed.as_ref().ok();
 
     // §5.2: an error response, whatever the status (some servers send 200 with an error).
-    if let Some(error) = doc.as_ref().and_then(|d| d.get("error")).and_then(Json::as_str) {
-        let description = doc.as_ref().and_then(|d| d.get("error_description")).and_then(Json::as_str);
+    if let Some(error) = doc.and_then(|d| d.get("error")).and_then(Json::as_str) {
+        let description = doc.and_then(|d| d.get("error_description")).and_then(Json::as_str);
         return Err(AuthError::provider(error, description, Some(status)));
     }
     if !(200..300).contains(&status) {
@@ -59,7 +56,7 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
         )
         .with_status(status));
     }
-    let doc = doc.ok_or_else(|| invalid("not a JSON object"))?;
+    let doc = parsed?;
     let text = |k: &str| -> Result<Option<String>> {
         match doc.get(k) {
             None | Some(Json::Null) => Ok(None),
@@ -105,6 +102,7 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
 mod tests {
     use super::*;
     use crate::core::form::decode_pairs;
+    use crate::core::json::padded;
 
     const SENT: i64 = 1_700_000_000_000;
 
@@ -173,6 +171,17 @@ mod tests {
             let e = parse_token_response(status, body, SENT).unwrap_err();
             assert_eq!((e.code.as_str(), e.status), ("http_error", Some(status)), "{body}");
         }
+    }
+
+    #[test]
+    fn bodies_over_a_megabyte_are_refused() {
+        let ok = r#"{"access_token":"at","token_type":"Bearer"}"#;
+        assert!(parse_token_response(200, &padded(ok, Json::MAX_BODY_LEN), SENT).is_ok());
+        let e = parse_token_response(200, &padded(ok, Json::MAX_BODY_LEN + 1), SENT).unwrap_err();
+        assert_eq!((e.code.as_str(), e.status), ("invalid_token_response", Some(200)));
+        assert!(e.message.contains("too large"), "{}", e.message);
+        let e = parse_token_response(502, &padded(r#"{"error":"x"}"#, Json::MAX_BODY_LEN + 1), SENT).unwrap_err();
+        assert_eq!((e.code.as_str(), e.status), ("http_error", Some(502)));
     }
 
     #[test]
