@@ -20,7 +20,8 @@ pub enum KeyMatch {
 const MAX_JWKS_LEN: usize = 256 * 1024;
 
 /// Picks the key for `alg` and `kid`. A key must have the algorithm's `kty` (and `crv`), and
-/// when it says so, `use: sig` and the same `alg`. Without a `kid`, exactly one key may match.
+/// when it says so, `use: sig` (RFC 7517 §4.2), `key_ops` with `verify` (§4.3) and the same `alg`
+/// (§4.4). Without a `kid`, exactly one key may match.
 pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
     let bad = |what: &str| AuthError::new(ErrorKind::InvalidIdToken, ["JWKS: ", what].concat());
     let doc = Json::parse_body(jwks, MAX_JWKS_LEN, &bad, "not a JSON object")?;
@@ -35,6 +36,7 @@ pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
     let fits = |k: &&Json| {
         text(k, "kty").as_deref() == Some(alg.kty())
             && optional(k, "use", &|u| u == "sig")
+            && may_verify(k)
             && optional(k, "alg", &|a| Alg::parse(a) == Some(alg))
             && alg.curve().is_none_or(|crv| text(k, "crv").as_deref() == Some(crv))
     };
@@ -51,6 +53,15 @@ pub fn select_key(jwks: &str, alg: Alg, kid: Option<&str>) -> Result<KeyMatch> {
     }
 }
 
+/// RFC 7517 §4.3: a key with `key_ops` may verify signatures only when they include `verify`.
+fn may_verify(key: &Json) -> bool {
+    match key.get("key_ops") {
+        None => true,
+        Some(Json::Array(ops)) => ops.iter().any(|op| op.as_str() == Some("verify")),
+        Some(_) => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,7 +72,11 @@ mod tests {
         {"kty":"RSA","kid":"enc","use":"enc","n":"AQAB","e":"AQAB"},
         {"kty":"EC","kid":"e1","crv":"P-256","x":"AA","y":"AA"},
         {"kty":"EC","kid":"odd-use","crv":"P-256","use":["sig"]},
-        {"kty":"EC","kid":"odd-alg","crv":"P-256","alg":256}
+        {"kty":"EC","kid":"odd-alg","crv":"P-256","alg":256},
+        {"kty":"RSA","kid":"ops","key_ops":["encrypt","verify"],"n":"AQAB","e":"AQAB"},
+        {"kty":"RSA","kid":"no-verify","key_ops":["encrypt","wrapKey"],"n":"AQAB","e":"AQAB"},
+        {"kty":"RSA","kid":"no-ops","key_ops":[],"n":"AQAB","e":"AQAB"},
+        {"kty":"RSA","kid":"odd-ops","key_ops":"verify","n":"AQAB","e":"AQAB"}
     ]}"#;
 
     fn found(m: KeyMatch) -> Json {
@@ -101,9 +116,25 @@ mod tests {
             (Alg::Es(384), "e1"),
             (Alg::Es(256), "odd-use"),
             (Alg::Es(256), "odd-alg"),
+            (Alg::Rs(256), "no-verify"),
+            (Alg::Rs(256), "no-ops"),
+            (Alg::Rs(256), "odd-ops"),
         ] {
             assert_eq!(select_key(SET, alg, Some(kid)).unwrap_err().code, "invalid_id_token", "{alg:?} {kid}");
         }
+    }
+
+    #[test]
+    fn key_ops_must_allow_verify() {
+        let key = found(select_key(SET, Alg::Rs(256), Some("ops")).unwrap());
+        assert_eq!(key.get("kid").and_then(Json::as_str), Some("ops"));
+        // Without a kid, keys that may not verify are passed over like keys of another type.
+        let set =
+            r#"{"keys":[{"kty":"RSA","kid":"a","key_ops":["sign"]},{"kty":"RSA","kid":"b","key_ops":["verify"]}]}"#;
+        let key = found(select_key(set, Alg::Rs(256), None).unwrap());
+        assert_eq!(key.get("kid").and_then(Json::as_str), Some("b"));
+        let none = r#"{"keys":[{"kty":"RSA","key_ops":["encrypt"]},{"kty":"RSA","use":"enc"}]}"#;
+        assert_eq!(select_key(none, Alg::Rs(256), None).unwrap_err().code, "invalid_id_token");
     }
 
     #[test]
