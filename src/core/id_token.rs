@@ -148,6 +148,29 @@ mod tests {
         }
     }
 
+    /// Claims and clocks at either end of the range: the additions saturate, so an `exp` of
+    /// `i64::MIN` is expired and an `iat` or `nbf` of `i64::MAX` is in the future.
+    #[test]
+    fn extreme_times_do_not_overflow() {
+        let (min, max) = (i64::MIN.to_string(), i64::MAX.to_string());
+        for edit in [("exp", &min), ("iat", &max), ("nbf", &max)] {
+            assert_eq!(
+                validate(&with(&[(edit.0, edit.1)]), &expected()).unwrap_err().code,
+                "invalid_id_token",
+                "{edit:?}"
+            );
+        }
+        validate(&with(&[("exp", &max), ("iat", &min), ("nbf", &min)]), &expected()).unwrap();
+        // A clock at the end of time has seen every token expire; one at its start, none issued.
+        let end_of_time = Expected { now_s: i64::MAX, ..expected() };
+        let e = validate(&with(&[("exp", &max), ("iat", &max)]), &end_of_time).unwrap_err();
+        assert_eq!(e.message, "ID token: expired (exp)");
+        let dawn_of_time = Expected { now_s: i64::MIN, ..expected() };
+        let e = validate(&claims(""), &dawn_of_time).unwrap_err();
+        assert_eq!(e.message, "ID token: issued in the future (iat)");
+        validate(&with(&[("iat", &min)]), &dawn_of_time).unwrap();
+    }
+
     #[test]
     fn refresh_keeps_the_same_user() {
         let before = claims("");

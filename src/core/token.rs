@@ -80,9 +80,10 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
         Some(_) => return Err(invalid("expires_in is out of range")),
         None => None,
     };
-    // Azure AD B2C's `not_before`: seconds since the epoch, believable only up to 10 years ahead.
+    // Azure AD B2C's `not_before`: seconds since the epoch, believable only up to 10 years ahead
+    // (of a clock that may itself be anywhere: the product saturates rather than overflow).
     let not_before_ms = match seconds("not_before")? {
-        Some(s) if (0..=sent_at_ms / 1000 + MAX_EXPIRES_IN_S).contains(&s) => Some(s * 1000),
+        Some(s) if (0..=sent_at_ms / 1000 + MAX_EXPIRES_IN_S).contains(&s) => Some(s.saturating_mul(1000)),
         Some(_) => return Err(invalid("not_before is out of range")),
         None => None,
     };
@@ -182,6 +183,20 @@ mod tests {
         assert!(e.message.contains("too large"), "{}", e.message);
         let e = parse_token_response(502, &padded(r#"{"error":"x"}"#, Json::MAX_BODY_LEN + 1), SENT).unwrap_err();
         assert_eq!((e.code.as_str(), e.status), ("http_error", Some(502)));
+    }
+
+    #[test]
+    fn extreme_clocks_and_times_do_not_overflow() {
+        let body =
+            |nb: i64| format!(r#"{{"access_token":"at","token_type":"Bearer","expires_in":3600,"not_before":{nb}}}"#);
+        let t = parse_token_response(200, &body(i64::MAX / 1000 + 1), i64::MAX).unwrap();
+        assert_eq!((t.expires_at_ms, t.not_before_ms), (Some(i64::MAX), Some(i64::MAX)));
+        let e = parse_token_response(200, &body(i64::MAX), i64::MAX).unwrap_err();
+        assert_eq!(e.code, "invalid_token_response");
+        let e = parse_token_response(200, &body(0), i64::MIN).unwrap_err();
+        assert_eq!(e.code, "invalid_token_response");
+        let e = parse_token_response(200, &body(i64::MIN), SENT).unwrap_err();
+        assert_eq!(e.code, "invalid_token_response");
     }
 
     #[test]

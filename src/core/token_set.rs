@@ -177,6 +177,25 @@ mod tests {
         assert_eq!(unknown.usable_window_ms(60_000), (None, None));
     }
 
+    /// Stored times at either end of the range: an impossible expiry reads as expired, an
+    /// impossible `not_before` as not started; nothing wraps round into the usable window.
+    #[test]
+    fn extreme_stored_times_do_not_overflow() {
+        const NOW: i64 = 1_700_000_000_000;
+        let at = |expires_at_ms, not_before_ms| TokenSet { expires_at_ms, not_before_ms, ..set() };
+        assert!(!at(Some(i64::MIN), None).is_usable_at(NOW, 60_000));
+        assert!(!at(None, Some(i64::MAX)).is_usable_at(NOW, 60_000));
+        assert!(!at(None, Some(i64::MAX)).has_started_at(NOW));
+        assert!(at(None, Some(i64::MIN)).has_started_at(i64::MIN));
+        assert!(at(Some(i64::MAX), None).is_usable_at(i64::MAX - 60_001, 60_000));
+        assert!(!at(Some(i64::MAX), None).is_usable_at(i64::MAX - 60_000, 60_000));
+        assert_eq!(at(Some(i64::MIN), Some(i64::MIN)).usable_window_ms(i64::MAX), (Some(i64::MIN), Some(i64::MIN)));
+        assert_eq!(
+            at(Some(i64::MAX), Some(i64::MAX)).usable_window_ms(i64::MIN),
+            (Some(i64::MAX - NOT_BEFORE_SKEW_MS), Some(i64::MAX))
+        );
+    }
+
     #[test]
     fn debug_hides_tokens() {
         let dbg = format!("{:?}", set());

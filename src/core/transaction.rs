@@ -145,4 +145,20 @@ mod tests {
         assert!(t.is_expired(t.created_at_ms + LIFETIME_MS + 1));
         assert!(t.is_expired(t.created_at_ms - 3_600_000));
     }
+
+    /// A tampered `createdAt` at either end of the range must read as expired, never as fresh:
+    /// the age saturates instead of wrapping round into the accepted window.
+    #[test]
+    fn hostile_timestamps_are_expired() {
+        const NOW: i64 = 1_700_000_000_000;
+        for created_at_ms in [i64::MIN, i64::MIN + 1, -LIFETIME_MS, i64::MAX - LIFETIME_MS, i64::MAX] {
+            assert!(Transaction { created_at_ms, ..tx(None) }.is_expired(NOW), "{created_at_ms}");
+        }
+        for now in [i64::MIN, i64::MAX] {
+            assert!(tx(None).is_expired(now), "{now}");
+        }
+        let end_of_time = Transaction { created_at_ms: i64::MAX, ..tx(None) };
+        assert!(!end_of_time.is_expired(i64::MAX));
+        assert!(end_of_time.is_expired(i64::MIN));
+    }
 }
