@@ -167,14 +167,24 @@ mod tests {
     #[test]
     fn the_usable_window_is_what_is_usable_at_decides() {
         let s = TokenSet { not_before_ms: Some(500_000), ..set() };
+        // not_before 500 000 less 300 000 of skew; expiry 1 000 000 less the 60 000 margin.
         assert_eq!(s.usable_window_ms(60_000), (Some(200_000), Some(940_000)));
-        for now in [0, 199_999, 200_000, 939_999, 940_000, i64::MAX] {
-            let (from, until) = s.usable_window_ms(60_000);
-            let inside = from.is_none_or(|f| now >= f) && until.is_none_or(|u| now < u);
-            assert_eq!(inside, s.is_usable_at(now, 60_000), "{now}");
+        for (now, usable) in [
+            (i64::MIN, false),
+            (0, false),
+            (199_999, false),
+            (200_000, true),
+            (500_000, true),
+            (939_999, true),
+            (940_000, false),
+            (1_000_000, false),
+            (i64::MAX, false),
+        ] {
+            assert_eq!(s.is_usable_at(now, 60_000), usable, "{now}");
         }
         let unknown = TokenSet { expires_at_ms: None, not_before_ms: None, ..set() };
         assert_eq!(unknown.usable_window_ms(60_000), (None, None));
+        assert!(unknown.is_usable_at(i64::MIN, 60_000) && unknown.is_usable_at(i64::MAX, 60_000));
     }
 
     /// Stored times at either end of the range: an impossible expiry reads as expired, an
