@@ -159,6 +159,12 @@ impl ClientConfig {
         self.scopes.iter().any(|s| s == "openid")
     }
 
+    /// The rules the configured URLs passed (`allowHttp` included), for the URLs that
+    /// discovery finds.
+    pub fn url_rules(&self) -> UrlRules {
+        UrlRules { allow_http: self.allow_http }
+    }
+
     /// The `scope` parameter (RFC 6749 §3.3): the scopes separated by spaces.
     pub fn scope(&self) -> String {
         let mut scope = String::new();
@@ -395,15 +401,22 @@ fn required_text(field: &str, value: &Option<String>) -> Result<()> {
 }
 
 /// RFC 6749 §3.1, §10.9: which URLs may carry OAuth traffic.
-struct UrlRules {
+#[derive(Clone, Copy, Debug)]
+pub struct UrlRules {
     /// `allowHttp`: plain http beyond loopback, for test set-ups behind TLS-terminating proxies.
-    allow_http: bool,
+    pub allow_http: bool,
 }
 
 impl UrlRules {
+    /// Whether `url` may carry OAuth traffic: https anywhere, plain http on loopback, or
+    /// anywhere with `allowHttp`.
+    pub fn permits(&self, url: &HttpUrl<'_>) -> bool {
+        self.allow_http || url.is_secure_or_loopback()
+    }
+
     fn endpoint<'a>(&self, field: &str, value: &'a str) -> Result<HttpUrl<'a>> {
         let url = HttpUrl::parse(value).ok_or_else(|| AuthError::config(field, "must be an absolute http(s) URL"))?;
-        if !self.allow_http && !url.is_secure_or_loopback() {
+        if !self.permits(&url) {
             return Err(AuthError::config(
                 field,
                 "must use https (plain http is allowed only for localhost, or with allowHttp: true)",

@@ -40,8 +40,9 @@ impl ProviderMetadata {
     }
 
     /// Parses a discovery document and checks it against the configuration: the `issuer` must
-    /// be the expected one (Discovery §4.3; a trailing `/` aside), endpoints must be https (or
-    /// loopback). Explicitly configured endpoints win over discovered ones.
+    /// be the expected one (Discovery §4.3; a trailing `/` aside), endpoints must pass the
+    /// configured URLs' rules (https or loopback, any http with `allowHttp`; RFC 6749 §3.1).
+    /// Explicitly configured endpoints win over discovered ones.
     pub fn from_discovery(body: &str, config: &ClientConfig) -> Result<ProviderMetadata> {
         let bad = |what: &str| AuthError::new(ErrorKind::DiscoveryError, ["discovery document: ", what].concat());
         let doc = Json::parse_body(body, Json::MAX_BODY_LEN, &bad, "not a JSON object")?;
@@ -58,15 +59,14 @@ impl ProviderMetadata {
                 .concat()));
             }
         }
+        let rules = config.url_rules();
         let endpoint = |name: &str, configured: &Option<String>| -> Result<Option<String>> {
             if let Some(c) = configured {
                 return Ok(Some(c.clone()));
             }
             match doc.get(name) {
                 None | Some(Json::Null) => Ok(None),
-                Some(Json::String(s))
-                    if HttpUrl::parse(s).is_some_and(|u| u.is_secure_or_loopback() && !u.has_fragment) =>
-                {
+                Some(Json::String(s)) if HttpUrl::parse(s).is_some_and(|u| rules.permits(&u) && !u.has_fragment) => {
                     Ok(Some(s.clone()))
                 }
                 Some(_) => Err(bad(&[name, " is not an https URL"].concat())),
@@ -128,6 +128,32 @@ mod tests {
             ProviderMetadata::from_discovery(DOC, &c).unwrap().token_endpoint,
             "https://proxy.example.com/token"
         );
+    }
+
+    #[test]
+    fn plain_http_endpoints_only_with_allow_http() {
+        let doc = r#"{"issuer":"http://idp.test","authorization_endpoint":"http://idp.test/auth",
+            "token_endpoint":"http://idp.test/token","jwks_uri":"http://idp.test/jwks"}"#;
+        let raw = RawConfig {
+            client_id: Some("spa".into()),
+            redirect_uri: Some("http://localhost:8080/".into()),
+            metadata_url: Some("https://config.example.com/openid-configuration".into()),
+            ..RawConfig::default()
+        };
+        let without = raw.clone().validate().unwrap();
+        let e = ProviderMetadata::from_discovery(doc, &without).unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("discovery_error", "discovery document: authorization_endpoint is not an https URL")
+        );
+        let with = RawConfig { allow_http: Some(true), ..raw }.validate().unwrap();
+        let m = ProviderMetadata::from_discovery(doc, &with).unwrap();
+        assert_eq!(
+            (m.token_endpoint.as_str(), m.jwks_uri.as_deref()),
+            ("http://idp.test/token", Some("http://idp.test/jwks"))
+        );
+        let fragment = doc.replace("/auth", "/auth#x");
+        assert_eq!(ProviderMetadata::from_discovery(&fragment, &with).unwrap_err().code, "discovery_error");
     }
 
     #[test]
