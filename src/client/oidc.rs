@@ -79,28 +79,59 @@ impl Client {
         Ok(parsed.claims)
     }
 
-    /// OIDC Core §3.1.3.3: a login with `openid` must return a valid ID token for its nonce.
-    pub(super) async fn check_login_id_token(&self, tokens: &TokenSet, nonce: Option<&str>) -> Result<()> {
+    /// OIDC Core §3.1.3.3: a login with `openid` must return a valid ID token for its nonce
+    /// (§3.1.2.1: the nonce is this library's rule for every login with `openid`, so a
+    /// transaction without one was not started by it). Without `openid` nothing is verified,
+    /// so an ID token the provider sends anyway is not kept: [`Client::user`] only ever reads
+    /// verified ones.
+    pub(super) async fn checked_login_id_token(&self, mut tokens: TokenSet, nonce: Option<&str>) -> Result<TokenSet> {
         if !self.config.is_oidc() {
-            return Ok(());
+            tokens.id_token = None;
+            return Ok(tokens);
         }
+        let nonce = nonce.ok_or_else(|| invalid("the login transaction has no nonce to check it against"))?;
         let id_token = tokens.id_token.as_ref().ok_or_else(|| invalid("the token response has none (scope openid)"))?;
-        self.verify_id_token(id_token.expose(), nonce).await.map(|_| ())
+        self.verify_id_token(id_token.expose(), Some(nonce)).await?;
+        Ok(tokens)
     }
 
     /// §12.2: an ID token from a refresh is verified like the first, and must be about the same
-    /// user for the same client from the same issuer.
-    pub(super) async fn check_refreshed_id_token(&self, previous: &TokenSet, fresh: &TokenSet) -> Result<()> {
-        let Some(new_token) = &fresh.id_token else { return Ok(()) };
-        let claims = self.verify_id_token(new_token.expose(), None).await?;
-        match &previous.id_token {
-            Some(old) => validate_refreshed(&jwt::parse(old.expose())?.claims, &claims),
-            None => Ok(()),
+    /// user for the same client from the same issuer. Returns `fresh` as it may be stored:
+    /// - verified: with its ID token;
+    /// - the check could not be made (the JWKS unreachable or failing: [`AuthError::is_transient`]):
+    ///   without it, so the session keeps the previous verified ID token and the new access
+    ///   and refresh tokens; the next refresh brings a new ID token and checks again;
+    /// - without `openid`: without it (nothing unverified is kept).
+    ///
+    /// A definitive failure (bad signature, unknown key, another `iss`, `sub` or `aud`) is the
+    /// error, and the caller ends the session.
+    pub(super) async fn checked_refreshed_id_token(&self, previous: &TokenSet, mut fresh: TokenSet) -> Result<TokenSet> {
+        let Some(new_token) = fresh.id_token.take() else { return Ok(fresh) };
+        if !self.config.is_oidc() {
+            return Ok(fresh);
+        }
+        match self.verify_id_token(new_token.expose(), None).await {
+            Ok(claims) => {
+                if let Some(old) = &previous.id_token {
+                    validate_refreshed(&jwt::parse(old.expose())?.claims, &claims)?;
+                }
+                fresh.id_token = Some(new_token);
+                Ok(fresh)
+            }
+            Err(e) if e.is_transient() => {
+                self.log.info(&["refresh: the new ID token cannot be checked now (", &e.code, "); the verified one is kept"]);
+                Ok(fresh)
+            }
+            Err(e) => Err(e),
         }
     }
 
-    /// The claims of the session's ID token (verified when it was stored).
+    /// The claims of the session's ID token, verified before it was stored (a login without
+    /// `openid` keeps none).
     pub fn user(&self) -> Option<String> {
+        if !self.config.is_oidc() {
+            return None;
+        }
         let tokens = self.session.tokens()?;
         let token = tokens.id_token?;
         jwt::parse(token.expose()).ok().map(|jws| jws.claims.to_text())
@@ -142,7 +173,7 @@ impl Client {
     /// `id_token_hint`, `post_logout_redirect_uri`, `client_id` and a `state` checked on return.
     pub async fn logout_and_redirect(&self, redirect: bool) -> Result<()> {
         let (id_token, policy) = self.session.tokens().map_or((None, None), |t| (t.id_token, t.policy));
-        self.logout();
+        self.logout().await;
         if !redirect {
             return Ok(());
         }

@@ -133,7 +133,7 @@ pub fn to_js(t: &TokenSet) -> JsValue {
 /// A log line with the access token's remaining lifetime (never the token).
 pub fn lifetime_line(step: &str, tokens: &TokenSet) -> String {
     match tokens.expires_at_ms {
-        Some(at) => [step, "; access token valid for ", &decimal((at - now_ms()) / 1000), " s"].concat(),
+        Some(at) => [step, "; access token valid for ", &decimal(at.saturating_sub(now_ms()) / 1000), " s"].concat(),
         None => [step, "; the provider did not say how long the access token is valid"].concat(),
     }
 }
@@ -150,17 +150,46 @@ fn login_required(why: &str) -> AuthError {
 }
 
 impl Client {
-    /// Stores a new token set and tells the listeners. With `storage: 'local'` the record
-    /// goes to IndexedDB first (what a tab reads under the refresh lock), then to localStorage
-    /// (what restores a tab at start and tells the others through the `storage` event).
-    pub(super) async fn store_tokens(&self, tokens: TokenSet) -> Result<()> {
-        let record = tokens.to_json();
-        if self.shares_tokens_across_tabs() && shared::set(&self.keys.tokens, Some(record.clone())).await.is_err() {
-            self.log.debug(&["storage: IndexedDB unavailable; tabs coordinate through localStorage only"]);
+    /// Stores the tokens of a login and tells the listeners. Nothing changes anywhere when
+    /// Web Storage refuses the record (full, disabled): the previous session stays whole, in
+    /// memory, in Web Storage and in IndexedDB (`storage_error`).
+    pub(super) async fn store_login_tokens(&self, tokens: TokenSet) -> Result<()> {
+        if let Err(e) = self.persist(&tokens).await {
+            let previous = self.session.tokens().map(|t| t.to_json());
+            self.write_shared(previous).await;
+            return Err(e);
         }
-        self.token_store.set(&self.keys.tokens, &record)?;
         self.session.replace(Some(tokens));
         Ok(())
+    }
+
+    /// Stores the tokens of a refresh and tells the listeners. The provider has rotated the
+    /// refresh token away, so the new set is kept in memory (and in IndexedDB, where the other
+    /// tabs look for it) even when Web Storage refuses it; the stale record there, whose
+    /// refresh token is spent, is removed so that no reload can replay it.
+    async fn store_refreshed_tokens(&self, tokens: TokenSet) {
+        if let Err(e) = self.persist(&tokens).await {
+            self.log.info(&["refresh: the new tokens live in this page's memory only (", &e.message, ")"]);
+            self.token_store.remove(&self.keys.tokens);
+        }
+        self.session.replace(Some(tokens));
+    }
+
+    /// Writes the record where the session lives. With `storage: 'local'` it goes to IndexedDB
+    /// first (what a tab reads under the refresh lock), then to localStorage (what restores a
+    /// tab at start and tells the others through the `storage` event).
+    async fn persist(&self, tokens: &TokenSet) -> Result<()> {
+        let record = tokens.to_json();
+        self.write_shared(Some(record.clone())).await;
+        self.token_store.set(&self.keys.tokens, &record)
+    }
+
+    /// With `storage: 'local'`, stores (or with `None` deletes) the IndexedDB record and waits
+    /// until the write has committed.
+    async fn write_shared(&self, record: Option<String>) {
+        if self.shares_tokens_across_tabs() && shared::set(&self.keys.tokens, record).await.is_err() {
+            self.log.debug(&["storage: IndexedDB unavailable; tabs coordinate through localStorage only"]);
+        }
     }
 
     /// The session as the tabs last left it: IndexedDB (consistent across tabs), else
@@ -211,8 +240,38 @@ impl Client {
         }
     }
 
+    /// In a copy of another tab (see [`crate::browser::tab`]), forgets the refresh token the
+    /// page inherited from the original, which goes on using it. The inherited access and ID
+    /// tokens stay until they expire; a login in this page starts a session of its own.
+    /// Returns whether it did.
+    pub async fn leave_inherited_refresh_token(&self) -> bool {
+        let Some(tab) = &self.tab else { return false };
+        if !tab.is_copy().await {
+            return false;
+        }
+        let Some(tokens) = self.session.tokens() else { return false };
+        if tokens.refresh_token.is_none() || tokens.refresh_token != self.inherited_refresh_token {
+            return false;
+        }
+        self.log.info(&["session: this tab is a copy of another; it leaves the inherited refresh token to it"]);
+        let own = TokenSet { refresh_token: None, ..tokens };
+        if self.token_store.set(&self.keys.tokens, &own.to_json()).is_err() {
+            self.token_store.remove(&self.keys.tokens);
+        }
+        self.session.replace(Some(own));
+        true
+    }
+
     async fn refresh_once(&self, seen: Option<String>) -> Result<String> {
         self.log.info(&["refresh: started"]);
+        // A tab that has no session adopts none, whatever storage holds: a record it did not
+        // see being written by a login may be one a logout could not delete in time.
+        self.session.tokens().ok_or_else(|| login_required("there is no session to refresh"))?;
+        if self.leave_inherited_refresh_token().await {
+            return Err(login_required(
+                "this tab is a copy of another (duplicated, or opened by window.open): the inherited refresh token stays with the original; log in in this tab",
+            ));
+        }
         let _lock = match self.shares_tokens_across_tabs() {
             true => {
                 self.log.debug(&["refresh: waiting for the cross-tab lock"]);
@@ -246,46 +305,65 @@ impl Client {
         let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri);
         let sent_at = now_ms();
         let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
-        match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
-            Ok(fresh) => {
-                self.check_refreshed_id_token(&current, &fresh).await?;
-                let token = fresh.access_token.expose().to_owned();
-                let merged = current.refreshed_by(fresh);
-                self.log.info(&[&lifetime_line("refresh: done", &merged)]);
-                let started = merged.has_started_at(now_ms());
-                self.store_tokens(merged).await?;
-                if !started {
-                    return Err(not_yet_valid());
-                }
-                Ok(token)
+        let fresh = match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
+            Ok(fresh) => fresh,
+            Err(e) => return Err(self.refresh_refused(e).await),
+        };
+        // From here on the provider may have rotated the refresh token away: the new one is
+        // stored, or the session ends; the old one is never kept.
+        let fresh = match self.checked_refreshed_id_token(&current, fresh).await {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                self.log.info(&["refresh: the new ID token failed its check (", &e.code, "); the session ends"]);
+                return Err(self.end_session(e.clone(), e).await);
             }
-            Err(mut e) => {
-                self.log.info(&["refresh: failed (", &e.code, ")"]);
-                self.session.events.emit("refreshFailed", &e.clone().into());
-                if e.code != "invalid_grant" {
-                    return Err(e);
-                }
-                // RFC 6749 §5.2: the refresh token is expired, revoked or replayed: the session is over.
-                self.logout();
-                let mut ended = login_required("the provider refused the refresh token (invalid_grant): log in again");
-                ended.description = e.description.take();
-                ended.status = e.status;
-                Err(ended)
-            }
+        };
+        let token = fresh.access_token.expose().to_owned();
+        let merged = current.refreshed_by(fresh);
+        self.log.info(&[&lifetime_line("refresh: done", &merged)]);
+        let started = merged.has_started_at(now_ms());
+        self.store_refreshed_tokens(merged).await;
+        if !started {
+            return Err(not_yet_valid());
         }
+        Ok(token)
     }
 
-    /// Forgets the session and any login in progress (in every tab, with `localStorage`).
-    pub fn logout(&self) {
+    /// The token endpoint refused the refresh or gave no usable answer: the session stays,
+    /// unless the refresh token itself is dead (RFC 6749 §5.2 `invalid_grant`: expired,
+    /// revoked or replayed), which ends it with `login_required`.
+    async fn refresh_refused(&self, e: AuthError) -> AuthError {
+        self.log.info(&["refresh: failed (", &e.code, ")"]);
+        if e.code != "invalid_grant" {
+            self.session.events.emit("refreshFailed", &e.clone().into());
+            return e;
+        }
+        let mut ended = login_required("the provider refused the refresh token (invalid_grant): log in again");
+        ended.description = e.description.clone();
+        ended.status = e.status;
+        self.end_session(e, ended).await
+    }
+
+    /// Ends the session after a failed refresh: `refreshFailed` with `cause`, every copy of
+    /// the session cleared (`loggedOut`); returns `error` for the caller.
+    async fn end_session(&self, cause: AuthError, error: AuthError) -> AuthError {
+        self.session.events.emit("refreshFailed", &cause.into());
+        self.logout().await;
+        error
+    }
+
+    /// Forgets the session and any login in progress: memory, Web Storage and (with
+    /// `storage: 'local'`, in every tab) IndexedDB, whose delete has committed when this
+    /// returns, so that no navigation can leave a copy behind.
+    pub async fn logout(&self) {
         self.log.info(&["logout: local session cleared"]);
         self.token_store.remove(&self.keys.tokens);
         self.tx_store.remove(&self.keys.login);
-        if self.shares_tokens_across_tabs() {
-            let key = self.keys.tokens.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let _ = shared::set(&key, None).await;
-            });
+        let had_session = self.session.tokens().is_some();
+        self.session.restore(None);
+        self.write_shared(None).await;
+        if had_session {
+            self.session.events.emit("loggedOut", &JsValue::UNDEFINED);
         }
-        self.session.replace(None);
     }
 }

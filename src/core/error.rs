@@ -129,6 +129,13 @@ impl AuthError {
         self.status = Some(status);
         self
     }
+
+    /// Whether trying again later may succeed: no answer came (`network_error`), or a server
+    /// answered that it is overloaded or failing (HTTP 429, 5xx; RFC 9110 §15.6, RFC 6585 §4).
+    /// Anything else (a bad signature, a refused grant, a malformed answer) is definitive.
+    pub fn is_transient(&self) -> bool {
+        self.code == ErrorKind::NetworkError.as_str() || self.status.is_some_and(|s| s == 429 || (500..600).contains(&s))
+    }
 }
 
 impl core::ops::Deref for AuthError {
@@ -177,6 +184,19 @@ mod tests {
             assert_eq!(AuthError::provider(bad, None, Some(400)).code, "invalid_response", "{bad:?}");
         }
         assert_eq!(AuthError::provider(&"x".repeat(65), None, None).code, "invalid_response");
+    }
+
+    #[test]
+    fn only_missing_or_failing_answers_are_transient() {
+        assert!(AuthError::new(ErrorKind::NetworkError, "offline").is_transient());
+        for status in [429, 500, 503, 599] {
+            assert!(AuthError::new(ErrorKind::InvalidIdToken, "jwks").with_status(status).is_transient(), "{status}");
+        }
+        for status in [200, 301, 400, 401, 404, 428, 600] {
+            assert!(!AuthError::new(ErrorKind::InvalidIdToken, "jwks").with_status(status).is_transient(), "{status}");
+        }
+        assert!(!AuthError::new(ErrorKind::InvalidIdToken, "bad signature").is_transient());
+        assert!(!AuthError::provider("invalid_grant", None, Some(400)).is_transient());
     }
 
     #[test]

@@ -72,6 +72,11 @@ const fn starts_logged_out() -> Expect {
 const fn refresh_failed_session_kept(code: &'static str) -> Expect {
     Expect { code, token_requests: 1, stored: true }
 }
+/// A refresh answered, but its ID token failed a definitive check: the provider has rotated
+/// the refresh token away, so the session ends (every copy cleared).
+const fn refresh_failed_session_ended(code: &'static str) -> Expect {
+    Expect { code, token_requests: 1, stored: false }
+}
 
 catalog! {
     // Authorization response (RFC 6749 §4.1.2): what reaches the redirect URI.
@@ -144,8 +149,8 @@ catalog! {
     refresh_500 => Case { area: "refresh", input: "500 from the token endpoint", setup: refresh("fault-500"), expect: refresh_failed_session_kept("http_error") },
     refresh_invalid_json => Case { area: "refresh", input: "truncated JSON", setup: refresh("fault-invalid-json"), expect: refresh_failed_session_kept("invalid_token_response") },
     refresh_hanging => Case { area: "refresh", input: "never answers (timeoutSeconds 1)", setup: Setup::Refresh { refresh_token: "fault-hang", config: r#""timeoutSeconds":1"# }, expect: refresh_failed_session_kept("network_error") },
-    refresh_other_user => Case { area: "refresh", input: "an ID token for another user", setup: refresh("fault-id-other-user"), expect: refresh_failed_session_kept("invalid_id_token") },
-    refresh_bad_signature => Case { area: "refresh", input: "an ID token signed by another key", setup: refresh("fault-id-bad-signature"), expect: refresh_failed_session_kept("invalid_id_token") },
+    refresh_other_user => Case { area: "refresh", input: "an ID token for another user", setup: refresh("fault-id-other-user"), expect: refresh_failed_session_ended("invalid_id_token") },
+    refresh_bad_signature => Case { area: "refresh", input: "an ID token signed by another key", setup: refresh("fault-id-bad-signature"), expect: refresh_failed_session_ended("invalid_id_token") },
 
     // Storage: disabled, full, corrupted, or written by another version.
     storage_disabled => Case { area: "storage", input: "sessionStorage throws on access (sandboxed iframe, privacy mode)", setup: Setup::Scenario("storage_disabled"), expect: refused("storage_error") },
