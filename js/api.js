@@ -78,12 +78,16 @@ export class Emitter {
 // HTTP to the provider for src/browser/http.rs: `{ status, body }` once the whole body is in;
 // rejects when no answer came (offline, DNS, TLS, CORS, time-out), which the wasm turns into
 // `network_error`. No cookies: a public client authenticates with PKCE, never with ambient
-// credentials.
+// credentials. No redirects: a 307/308 would re-send the body (a code and its verifier, a
+// refresh token) or the bearer header to wherever `Location` points; a redirect answers
+// `{ status: 0, redirected: true }`, which the wasm refuses as `http_error`.
 export function request(url, method, header, value, body, timeoutMs) {
   const headers = { Accept: 'application/json' };
   if (header != null) headers[header] = value;
-  const init = { method, headers, body, credentials: 'omit', signal: AbortSignal.timeout(timeoutMs) };
-  return fetch(url, init).then(async (response) => ({ status: response.status, body: await response.text() }));
+  const init = { method, headers, body, credentials: 'omit', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) };
+  return fetch(url, init).then(async (response) => (response.type === 'opaqueredirect'
+    ? { status: 0, body: '', redirected: true }
+    : { status: response.status, body: await response.text(), redirected: false }));
 }
 
 // SHA-256 for the PKCE challenge (RFC 7636 §4.2), src/browser/crypto.rs: the digest, or
@@ -123,6 +127,44 @@ export function acquireLock(name) {
       .request(name, () => new Promise((release) => acquired(release)))
       .catch(failed);
   });
+}
+
+// Duplicated tabs, for src/browser/tab.rs. Browsers copy sessionStorage, refresh token
+// included, into a duplicated tab and into a window opened with window.open; if both pages
+// spent it, the second refresh would replay a rotated refresh token (RFC 9700 §4.14.2), which
+// a provider with reuse detection answers by revoking the whole grant. Each page holds, for its
+// whole life, a Web Lock named after its tab id, kept in sessionStorage under `key`: a page
+// whose inherited id is still held by a live page after `waitMs` (a reload's previous page
+// lets go sooner) is a copy, and takes a new id. Resolves true for a copy; false otherwise,
+// and where it cannot be told (no Web Locks, no sessionStorage, no crypto.randomUUID). Every
+// client of the page with this `key` shares the page's one claim.
+const tabClaims = new Map();
+
+export function claimTab(key, waitMs) {
+  if (!tabClaims.has(key)) tabClaims.set(key, claimTabOnce(key, waitMs));
+  return tabClaims.get(key);
+}
+
+async function claimTabOnce(key, waitMs) {
+  const locks = globalThis.navigator?.locks;
+  if (!locks || !globalThis.crypto?.randomUUID) return false;
+  const hold = (id, wait) => new Promise((held) => {
+    const options = wait ? { signal: AbortSignal.timeout(wait) } : { ifAvailable: true };
+    locks.request(`${key}:${id}`, options, (lock) => {
+      held(lock !== null);
+      return lock && new Promise(() => {});
+    }).catch(() => held(false));
+  });
+  try {
+    const inherited = sessionStorage.getItem(key);
+    if (inherited && await hold(inherited, waitMs)) return false;
+    const id = crypto.randomUUID();
+    sessionStorage.setItem(key, id);
+    await hold(id, 0);
+    return inherited !== null;
+  } catch {
+    return false;
+  }
 }
 
 // IndexedDB as the tabs' shared record of the session, for src/browser/shared.rs, read under the

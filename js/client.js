@@ -57,7 +57,10 @@ export function withJsMethods(AuthClient, AuthError) {
     const token = request.headers.has('Authorization') ? null : await this.__bearerFor(request.url);
     if (token === null) return send(request);
     const response = await send(withBearer(request, token));
-    if (response.status !== 401) return response;
+    // Redirects: the browser drops Authorization on a cross-origin hop (Fetch §4.4, tested in
+    // tests/e2e/faults.test.mjs); a 401 from another origin than the request's says nothing
+    // about the token and earns no refresh.
+    if (response.status !== 401 || new URL(response.url).origin !== new URL(request.url).origin) return response;
     const retry = await this.__retryToken(token, response.headers.get('WWW-Authenticate'));
     return retry === null ? response : send(withBearer(request, retry));
   };

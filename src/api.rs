@@ -170,8 +170,13 @@ impl AuthClient {
         #[wasm_bindgen(unchecked_param_type = "AuthClientConfig")] config: JsValue,
     ) -> Result<AuthClient, JsValue> {
         let raw = options::read_config(options_json(&config, None).as_deref())?;
-        let client = Client::new(raw.validate()?)?;
-        Ok(AuthClient { inner: Rc::new(client), callback: Default::default() })
+        let inner = Rc::new(Client::new(raw.validate()?)?);
+        // A copy of another tab drops the inherited refresh token as soon as it is known.
+        let settling = inner.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            settling.leave_inherited_refresh_token().await;
+        });
+        Ok(AuthClient { inner, callback: Default::default() })
     }
 
     /// Starts a login: saves a transaction and navigates to the authorization endpoint.

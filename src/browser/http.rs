@@ -8,7 +8,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::text::decimal;
-use crate::core::url::origin_of;
+use crate::core::url::{origin_of, without_query};
 
 #[wasm_bindgen(module = "/js/api.js")]
 extern "C" {
@@ -23,12 +23,30 @@ extern "C" {
         timeout_ms: u32,
     ) -> Promise;
 
-    /// What [`request`] resolves with: `{ status, body }`.
+    /// What [`request`] resolves with: `{ status, body, redirected }`.
     type Answer;
     #[wasm_bindgen(method, getter)]
     fn status(this: &Answer) -> u16;
     #[wasm_bindgen(method, getter)]
     fn body(this: &Answer) -> String;
+    #[wasm_bindgen(method, getter)]
+    fn redirected(this: &Answer) -> bool;
+}
+
+/// A provider endpoint answered with a redirect. Following it would re-send the request's
+/// secret (a code and its PKCE verifier, a refresh token, a bearer token) to wherever
+/// `Location` points; an endpoint that redirects is misconfigured. Names the URL without its
+/// query (which may carry secrets).
+fn redirect_refused(url: &str) -> AuthError {
+    AuthError::new(
+        ErrorKind::HttpError,
+        [
+            "the provider answered ",
+            without_query(url),
+            " with a redirect: refused (requests carrying a code or token never follow redirects; configure the endpoint's final URL)",
+        ]
+        .concat(),
+    )
 }
 
 /// An HTTP answer: status and body text.
@@ -75,6 +93,9 @@ impl Http {
     ) -> Result<HttpResponse> {
         let promise = request(url, method, header.map(|h| h.0), header.map(|h| h.1), body, self.timeout_ms);
         let answer: Answer = JsFuture::from(promise).await.map_err(|_| self.network_error(url))?.unchecked_into();
+        if answer.redirected() {
+            return Err(redirect_refused(url));
+        }
         Ok(HttpResponse { status: answer.status(), body: answer.body() })
     }
 

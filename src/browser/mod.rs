@@ -11,6 +11,7 @@ pub mod lock;
 pub mod log;
 pub mod shared;
 pub mod storage;
+pub mod tab;
 
 /// Milliseconds since the epoch, like `Date.now()`.
 pub fn now_ms() -> i64 {

@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 
 use crate::browser::http::Http;
 use crate::browser::log::{public_part, Logger};
+use crate::browser::tab::TabClaim;
 use crate::browser::{location, now_ms, storage::Store};
 use crate::core::b2c::endpoint_for_policy;
 use crate::core::config::{ClientConfig, StorageKind};
@@ -26,6 +27,7 @@ use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::json::Json;
 use crate::core::record::RecordWriter;
+use crate::core::secret::Secret;
 use crate::core::text::decimal;
 use crate::core::token_set::TokenSet;
 use crate::core::url::origin_of;
@@ -44,6 +46,8 @@ struct Keys {
     logout: String,
     discovery: String,
     refresh_lock: String,
+    /// This tab's id in `sessionStorage` (see [`crate::browser::tab`]).
+    tab: String,
 }
 
 /// One configured client and its session.
@@ -60,6 +64,11 @@ pub struct Client {
     keys_cache: oidc::KeyCache,
     refresh_flight: SingleFlight<Result<String>>,
     storage_listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
+    /// With `storage: 'session'`: this page's claim on its tab id, which tells a copy of
+    /// another tab (whose `sessionStorage` it inherited) from the original.
+    tab: Option<TabClaim>,
+    /// The refresh token restored from `sessionStorage` at start: the one a copy leaves alone.
+    inherited_refresh_token: Option<Secret>,
     log: Logger,
     http: Http,
 }
@@ -85,10 +94,12 @@ impl Client {
             logout: [&namespace, ":logout"].concat(),
             discovery: [&namespace, ":discovery"].concat(),
             refresh_lock: [&namespace, ":refresh"].concat(),
+            tab: [&namespace, ":tab"].concat(),
         };
         let session = Rc::new(Session::new(config.expiry_margin_ms));
         let config_log_level = config.log_level;
         let timeout_s = config.timeout_s;
+        let tab = (config.storage == StorageKind::Session).then(|| TabClaim::start(&keys.tab));
         let mut client = Client {
             config,
             token_store,
@@ -99,10 +110,14 @@ impl Client {
             keys_cache: oidc::KeyCache::default(),
             refresh_flight: SingleFlight::default(),
             storage_listener: None,
+            tab,
+            inherited_refresh_token: None,
             log: Logger::new(config_log_level),
             http: Http::new(timeout_s),
         };
-        client.session.restore(client.read_stored_tokens());
+        let stored = client.read_stored_tokens();
+        client.inherited_refresh_token = stored.as_ref().and_then(|t| t.refresh_token.clone());
+        client.session.restore(stored);
         if client.shares_tokens_across_tabs() {
             client.storage_listener = Some(client.listen_to_other_tabs());
         }
@@ -179,7 +194,7 @@ impl Client {
 
     fn cached_discovery(&self) -> Option<ProviderMetadata> {
         let record = Json::parse(&self.tx_store.get(&self.keys.discovery).ok()??)?;
-        let age = now_ms() - record.get("fetchedAt")?.as_int_lenient()?;
+        let age = now_ms().saturating_sub(record.get("fetchedAt")?.as_int_lenient()?);
         if !(0..DISCOVERY_TTL_MS).contains(&age) {
             return None;
         }
