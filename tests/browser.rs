@@ -195,7 +195,7 @@ fn current_search() -> String {
 #[wasm_bindgen_test]
 async fn redeems_a_code_and_stores_the_tokens() {
     let client = new_client("session");
-    client.logout();
+    client.logout().await;
     let url = client.authorization_request(LoginOptions::default(), Some(r#"{"to":"/x"}"#.into())).await.unwrap();
     assert!(url.starts_with(&format!("{}/authorize?", fixture())));
     let (state, nonce) = (param(&url, "state"), param(&url, "nonce"));
@@ -218,7 +218,7 @@ async fn redeems_a_code_and_stores_the_tokens() {
     // A new client on the same storage restores the session; logout clears it.
     let restored = new_client("session");
     assert_eq!(restored.cached_access_token().and_then(|t| t.as_string()).as_deref(), Some("fixture-access-token"));
-    restored.logout();
+    restored.logout().await;
     assert!(new_client("session").session.tokens().is_none());
 }
 
@@ -239,11 +239,28 @@ async fn provider_errors_and_responses_in_the_wrong_part() {
     let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
     let state = param(&url, "state");
 
+    // A code in the part the response mode did not ask for: a callback (so the recommended
+    // usage cleans it), refused, and the login in progress is left alone.
     set_url(&format!("{}#code=fixture-code&state={state}", page_url()));
-    assert!(!client.is_callback());
+    assert!(client.is_callback());
     assert_eq!(client.handle_redirect_callback().await.unwrap_err().code, "invalid_response");
     assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
 
+    // An error there with another state: still invalid_response.
+    set_url(&format!("{}#error=access_denied&state=forged", page_url()));
+    assert_eq!(client.handle_redirect_callback().await.unwrap_err().code, "invalid_response");
+
+    // An error there for this tab's pending login (providers that always answer errors in one
+    // part): the provider's error, and the login is over.
+    set_url(&format!("{}#error=access_denied&error_description=AADB2C90091%3A+cancelled&state={state}", page_url()));
+    assert!(client.is_callback());
+    let err = client.handle_redirect_callback().await.unwrap_err();
+    assert_eq!((err.code.as_str(), err.description.as_deref()), ("access_denied", Some("AADB2C90091: cancelled")));
+    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
+    set_url(&format!("{}?error=access_denied&state={state}", page_url()));
+    assert_eq!(client.handle_redirect_callback().await.unwrap_err().code, "state_mismatch");
+
+    let state = param(&client.authorization_request(LoginOptions::default(), None).await.unwrap(), "state");
     set_url(&format!("{}?error=access_denied&error_description=AADB2C90091%3A+cancelled&state={state}", page_url()));
     let err = client.handle_redirect_callback().await.unwrap_err();
     assert_eq!((err.code.as_str(), err.description.as_deref()), ("access_denied", Some("AADB2C90091: cancelled")));
@@ -251,6 +268,33 @@ async fn provider_errors_and_responses_in_the_wrong_part() {
 
     set_url(&page_url());
     assert_eq!(client.handle_redirect_callback().await.unwrap(), None);
+}
+
+/// With `openid`, every login this library starts has a nonce (OIDC Core §3.1.2.1); a
+/// transaction without one was not started by it, and its ID token cannot be bound to this
+/// browser: refused, nothing stored.
+#[wasm_bindgen_test]
+async fn a_transaction_without_a_nonce_is_refused() {
+    let client = new_client("session");
+    client.logout().await;
+    let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
+    let (state, nonce) = (param(&url, "state"), param(&url, "nonce"));
+    let storage = web_sys::window().unwrap().session_storage().unwrap().unwrap();
+    let key = (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .find(|k| k.starts_with("spa-oauth:browser-test:") && k.ends_with(":login"))
+        .unwrap();
+    let record = Json::parse(&storage.get_item(&key).unwrap().unwrap()).unwrap();
+    let without_nonce = record.to_text().replace(&format!(r#","nonce":"{nonce}""#), "");
+    assert_ne!(without_nonce, record.to_text(), "the record held the nonce");
+    storage.set_item(&key, &without_nonce).unwrap();
+
+    set_url(&format!("{}?code=fixture-code.{nonce}&state={state}", page_url()));
+    let err = client.handle_redirect_callback().await.unwrap_err();
+    assert_eq!(err.code, "invalid_id_token");
+    assert!(err.message.contains("nonce"), "{}", err.message);
+    assert!(client.session.tokens().is_none());
+    assert!(new_client("session").session.tokens().is_none());
 }
 
 #[wasm_bindgen_test]
@@ -382,7 +426,7 @@ async fn the_debug_log_traces_steps_without_secrets() {
     let tokens = client.session.tokens().unwrap();
     client.refresh().await.unwrap();
     let refreshed = client.session.tokens().unwrap();
-    client.logout();
+    client.logout().await;
     restore_console();
 
     let log: Vec<String> = lines.iter().map(|l| l.as_string().unwrap()).collect();

@@ -61,13 +61,18 @@ impl Client {
     }
 
     /// Whether the page's URL is this client's redirect URI carrying an authorization response
-    /// in the configured response mode.
+    /// (in either part of the URL: [`Client::handle_redirect_callback`] cleans and refuses one
+    /// in the part the response mode did not ask for), or the return from a logout.
     pub fn is_callback(&self) -> bool {
         location::current().is_ok_and(|url| {
-            let mode = self.config.response_mode;
-            self.is_redirect_target(&url) && self.holds_response(&url, mode)
-                || !self.holds_response(&url, mode) && self.is_logout_return(&url)
+            let any_response = self.holds_any_response(&url);
+            self.is_redirect_target(&url) && any_response || !any_response && self.is_logout_return(&url)
         })
+    }
+
+    fn holds_any_response(&self, url: &location::CurrentUrl) -> bool {
+        let mode = self.config.response_mode;
+        self.holds_response(url, mode) || self.holds_response(url, mode.other())
     }
 
     fn is_redirect_target(&self, url: &location::CurrentUrl) -> bool {
@@ -88,29 +93,17 @@ impl Client {
     pub async fn handle_redirect_callback(&self) -> Result<Option<Option<String>>> {
         let url = location::current()?;
         let mode = self.config.response_mode;
-        let other = if mode == ResponseMode::Query { ResponseMode::Fragment } else { ResponseMode::Query };
-        let any_response = self.holds_response(&url, mode) || self.holds_response(&url, other);
         // The logout return may land on postLogoutRedirectUri, not the redirect URI.
-        if !any_response && self.handle_logout_return(&url)? {
+        if !self.holds_any_response(&url) && self.handle_logout_return(&url)? {
             return Ok(None);
         }
         if !self.is_redirect_target(&url) {
             return Ok(None);
         }
         if !self.holds_response(&url, mode) {
-            if self.holds_response(&url, other) {
+            if self.holds_response(&url, mode.other()) {
                 clean_url(&url);
-                return Err(AuthError::new(
-                    ErrorKind::InvalidResponse,
-                    [
-                        "the authorization response came in the ",
-                        other.part_name(),
-                        " but responseMode is '",
-                        mode.as_str(),
-                        "'",
-                    ]
-                    .concat(),
-                ));
+                return Err(self.response_in_the_other_part(&url));
             }
             return Ok(None);
         }
@@ -136,7 +129,7 @@ impl Client {
         };
         self.log.debug(&[
             "callback: state matches the login started ",
-            &decimal((now_ms() - tx.created_at_ms) / 1000),
+            &decimal(now_ms().saturating_sub(tx.created_at_ms) / 1000),
             " s ago",
         ]);
 
@@ -154,10 +147,33 @@ impl Client {
         ]);
         let tokens =
             TokenSet { policy: tx.policy.clone(), ..parse_token_response(answer.status, &answer.body, sent_at)? };
-        self.check_login_id_token(&tokens, tx.nonce.as_deref()).await?;
+        let tokens = self.checked_login_id_token(tokens, tx.nonce.as_deref()).await?;
         self.log.info(&[&lifetime_line("callback: logged in", &tokens)]);
-        self.store_tokens(tokens).await?;
+        self.store_login_tokens(tokens).await?;
         Ok(Some(tx.app_state))
+    }
+
+    /// A response in the part of the URL the response mode did not ask for. A code there is
+    /// refused (`invalid_response`): it may have been injected, and was exposed where it was not
+    /// expected. Some providers send an error redirect in the query whatever `response_mode`
+    /// said; when its `state` is this tab's pending login, the provider's error (the user
+    /// cancelled, ...) is what the app needs to hear, and that login is over.
+    fn response_in_the_other_part(&self, url: &location::CurrentUrl) -> AuthError {
+        let other = self.config.response_mode.other();
+        if let Ok(response) = parse_response(response_part(other, &url.search, &url.hash)) {
+            if let Outcome::Error(e) = response.outcome {
+                if self.take_transaction(&response.state).is_ok() {
+                    self.log.info(&["callback: the provider answered ", &e.code, " in the ", other.part_name()]);
+                    return e;
+                }
+            }
+        }
+        let mode = self.config.response_mode;
+        AuthError::new(
+            ErrorKind::InvalidResponse,
+            ["the authorization response came in the ", other.part_name(), " but responseMode is '", mode.as_str(), "'"]
+                .concat(),
+        )
     }
 
     /// RFC 6749 §10.12: the response's `state` must be the one of the login in progress. The

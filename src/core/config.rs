@@ -32,6 +32,14 @@ impl ResponseMode {
             ResponseMode::Query => "query string",
         }
     }
+
+    /// The other part of the URL.
+    pub fn other(self) -> ResponseMode {
+        match self {
+            ResponseMode::Fragment => ResponseMode::Query,
+            ResponseMode::Query => ResponseMode::Fragment,
+        }
+    }
 }
 
 /// Where tokens and login transactions are kept.
