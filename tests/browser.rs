@@ -297,6 +297,22 @@ async fn a_transaction_without_a_nonce_is_refused() {
     assert!(new_client("session").session.tokens().is_none());
 }
 
+/// Without `openid` no ID token is verified, so one the provider sends anyway is not kept:
+/// `getUser()` never answers claims nobody checked.
+#[wasm_bindgen_test]
+async fn an_id_token_nobody_asked_for_is_not_kept() {
+    let config = RawConfig { scopes: Some(vec!["offline_access".into()]), ..test_config("memory") };
+    let client = Client::new(config.validate().unwrap()).unwrap();
+    let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
+    assert!(!url.contains("nonce="));
+    set_url(&format!("{}?code=fixture-code&state={}", page_url(), param(&url, "state")));
+    client.handle_redirect_callback().await.unwrap();
+    let tokens = client.session.tokens().unwrap();
+    assert_eq!(tokens.access_token.expose(), "fixture-access-token");
+    assert!(tokens.id_token.is_none(), "the unverified ID token was kept");
+    assert_eq!(client.user(), None);
+}
+
 #[wasm_bindgen_test]
 async fn handle_redirect_callback_twice_at_once_shares_one_result() {
     let config = js_sys::JSON::parse(&format!(
