@@ -6,6 +6,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
+import { fingerprint } from './fingerprint.mjs';
 import { closer, listen } from './listen.mjs';
 
 // oidc-provider prints "development-only" notices on import and construction (and one
@@ -125,6 +126,9 @@ function configuration({ clientId, redirectUris, postLogoutRedirectUris, corsOri
  * Besides `issuer`, `port` and `close()`, the returned object lets tests observe and steer it:
  * - `tokenRequests(grantType?)`: how many token POSTs arrived (of that grant type);
  * - `tokenLog()`: `{ grantType, status }` of each token POST, oldest first (no token values);
+ * - `refreshTokenUses()`: per refresh_token grant POST, oldest first, the fingerprint
+ *   (tests/support/fingerprint.mjs) of the refresh token it presented, or null when it had none:
+ *   a fingerprint seen twice is a replayed refresh token;
  * - `grantsRevoked()`: how many grants were revoked (revocation, or a refresh token replayed);
  * - `revokeToken(token, hint?)`: RFC 7009 revocation as the client would send it (for a
  *   refresh or access token this revokes every token of its grant);
@@ -155,6 +159,7 @@ export async function startOP({
   })));
 
   const tokenLog = [];
+  const refreshTokenUses = [];
   provider.use(async (ctx, next) => {
     if (ctx.method !== 'POST' || ctx.path !== '/token') return next();
     const entry = { grantType: null, status: null };
@@ -164,6 +169,7 @@ export async function startOP({
     } finally {
       entry.grantType = ctx.oidc?.params?.grant_type ?? null;
       entry.status = ctx.status;
+      if (entry.grantType === 'refresh_token') refreshTokenUses.push(fingerprint(ctx.oidc?.params?.refresh_token));
     }
   });
   let grantsRevoked = 0;
@@ -176,6 +182,7 @@ export async function startOP({
     port: boundPort,
     tokenRequests: (grantType) => tokenLog.filter((e) => !grantType || e.grantType === grantType).length,
     tokenLog: () => tokenLog.map((e) => ({ ...e })),
+    refreshTokenUses: () => [...refreshTokenUses],
     grantsRevoked: () => grantsRevoked,
     async revokeToken(token, hint) {
       const body = new URLSearchParams({ client_id: clientId, token, ...(hint && { token_type_hint: hint }) });
