@@ -183,13 +183,21 @@ describe('faults (issue 15)', { timeout: 16 * TEST_TIMEOUT }, () => {
       accessTokenTtl: (grantType) => (grantType === 'authorization_code' ? loginTtl : LONG_TTL),
     });
     metadata = await (await fetch(`${servers.op.issuer}/.well-known/openid-configuration`)).json();
-    catcher = await startCatcher();
+    catcher = await startCatcher({
+      routes: {
+        '/refuses-any-token': () => ({
+          status: 401,
+          headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"', 'Access-Control-Expose-Headers': 'WWW-Authenticate' },
+        }),
+      },
+    });
     const to = (location) => () => ({ status: 307, headers: { Location: location } });
     api = await startCatcher({
       routes: {
         '/away-307': to(`${catcher.origin}/landed`),
         '/away-302': () => ({ status: 302, headers: { Location: `${catcher.origin}/landed` } }),
         '/home': to('/echo'),
+        '/away-401': to(`${catcher.origin}/refuses-any-token`),
       },
     });
     browser = await launchBrowser();
@@ -369,6 +377,21 @@ describe('faults (issue 15)', { timeout: 16 * TEST_TIMEOUT }, () => {
       await page.context().close();
     }
   });
+
+  it('auth.fetch: a 401 invalid_token from the origin a redirect led to (off the list) earns no refresh and no retry',
+    { timeout: TEST_TIMEOUT }, async () => {
+      const page = await loggedInPage({ apiOrigins: [api.origin] });
+      try {
+        const [refreshes, atApi] = [servers.op.tokenRequests('refresh_token'), api.requests().length];
+        const [outcome] = await fetchThroughAuth(page, `${api.origin}/away-401`);
+        assert.equal(outcome.status, 401, JSON.stringify(outcome));
+        assert.equal(servers.op.tokenRequests('refresh_token') - refreshes, 0, 'refresh POSTs');
+        const sent = api.requests().slice(atApi).filter((r) => r.method !== 'OPTIONS');
+        assert.equal(sent.length, 1, 'requests to the allowed origin (no retry)');
+      } finally {
+        await page.context().close();
+      }
+    });
 
   it('auth.fetch: a GET redirected within the allowed origin still carries the token', { timeout: TEST_TIMEOUT }, async () => {
     const page = await loggedInPage({ apiOrigins: [api.origin] });
