@@ -6,7 +6,7 @@
 // The error every spa-oauth failure is thrown as: a real Error subclass, so `instanceof Error`,
 // `.stack` and `console.error` work as users expect. Its `code` is stable (see the README).
 export class AuthError extends Error {
-  constructor(code, message, description, status, b2cCode) {
+  constructor(code, message, description, status, b2cCode, providerError, scopes) {
     super(message);
     this.name = 'AuthError';
     this.code = code;
@@ -14,6 +14,9 @@ export class AuthError extends Error {
     if (status != null) this.status = status;
     // Azure AD B2C: the AADB2Cnnnnn code of the description (AADB2C90118: forgot password).
     if (b2cCode != null) this.b2cCode = b2cCode;
+    // interaction_required for one API's token: what the provider said, and for which scopes.
+    if (providerError != null) this.providerError = providerError;
+    if (scopes != null) this.scopes = scopes.split(' ');
   }
 }
 
@@ -104,7 +107,8 @@ export async function verifySignature(jwkText, name, hash, namedCurve, saltLengt
   const subtle = globalThis.crypto?.subtle;
   if (!subtle) return 'unavailable';
   const jwk = JSON.parse(jwkText);
-  // The JWK's alg, use and key_ops were checked when the key was chosen; WebCrypto refuses a
+  // The JWK's alg, use and key_ops were checked when the key was chosen (src/core/jwks.rs,
+  // RFC 7517 §4.2-4.3); WebCrypto refuses a
   // JWK whose alg names another hash, so it gets only what it needs.
   for (const member of ['alg', 'use', 'key_ops', 'x5c', 'x5t', 'x5t#S256', 'kid']) delete jwk[member];
   let key;

@@ -8,20 +8,31 @@
 //
 // on()/off(): the listeners are a JS object the wasm emits to (Emitter in js/api.js).
 //
-// fetch(): JS moves the Request (RFC 6750 §2.1 header, one retry); the wasm decides whether the
-// URL may carry the token (__bearerFor: page origin or apiOrigins, src/core/resource.rs) and
-// whether a 401 challenge is worth one refresh (__retryToken, RFC 6750 §3.1).
+// fetch(): JS moves the Request (RFC 6750 §2.1 header, one retry); the wasm decides which token
+// the URL carries (__bearerFor: its `apis` entry's, else the login's for the page origin or
+// apiOrigins, src/core/apis.rs and resource.rs) and whether a 401 challenge is worth one
+// refresh of that token (__retryToken, RFC 6750 §3.1).
 
 const HOT_PATH = Symbol('spa-oauth hot path');
+const API_HOT_PATHS = Symbol('spa-oauth API hot paths');
 
 /** Gives `AuthClient.prototype` its JS methods; `AuthError` is the class of js/api.js. */
 export function withJsMethods(AuthClient, AuthError) {
   const proto = AuthClient.prototype;
   const viaWasm = proto.getAccessToken;
-  proto.getAccessToken = function getAccessToken() {
-    const hot = (this[HOT_PATH] ??= this.__hotPath());
+  proto.getAccessToken = function getAccessToken(options) {
+    const hot = options === undefined ? (this[HOT_PATH] ??= this.__hotPath()) : apiHotPath(this, options);
     const now = Date.now();
-    return now >= hot.from && now < hot.until ? hot.token : viaWasm.call(this);
+    return hot && now >= hot.from && now < hot.until ? hot.token : viaWasm.call(this, options);
+  };
+  // An API's window, by the key src/core/apis.rs (TokenKey::text) files it under: the scopes
+  // as a set (sorted, each once) and the resource. Anything unusual goes to the wasm, which
+  // checks the options and names what is wrong.
+  const apiHotPath = (client, options) => {
+    const scopes = options?.scopes;
+    if (!Array.isArray(scopes)) return undefined;
+    const key = `${[...new Set(scopes)].sort().join(' ')}\n${options.resource ?? ''}`;
+    return (client[API_HOT_PATHS] ??= client.__apiHotPaths()).get(key);
   };
 
   proto.on = function on(event, callback) {
@@ -61,7 +72,7 @@ export function withJsMethods(AuthClient, AuthError) {
     // tests/e2e/faults.test.mjs); a 401 from another origin than the request's says nothing
     // about the token and earns no refresh.
     if (response.status !== 401 || new URL(response.url).origin !== new URL(request.url).origin) return response;
-    const retry = await this.__retryToken(token, response.headers.get('WWW-Authenticate'));
+    const retry = await this.__retryToken(request.url, token, response.headers.get('WWW-Authenticate'));
     return retry === null ? response : send(withBearer(request, retry));
   };
 }

@@ -46,7 +46,11 @@ export class AuthError extends Error {
   readonly status?: number;
   /** Azure AD B2C: the \`AADB2Cnnnnn\` code in the description (\`AADB2C90118\`: forgot password). */
   readonly b2cCode?: string;
-  constructor(code: AuthErrorCode, message: string, description?: string, status?: number, b2cCode?: string);
+  /** \`interaction_required\` for one API's token: the provider's own error (\`consent_required\`, \`invalid_scope\`, ...). */
+  readonly providerError?: string;
+  /** \`interaction_required\` for one API's token: that API's scopes, for \`loginRedirect({ scopes })\`. */
+  readonly scopes?: string[];
+  constructor(code: AuthErrorCode, message: string, description?: string, status?: number, b2cCode?: string, providerError?: string, scopes?: string);
 }`,
 );
 

@@ -31,6 +31,8 @@ extern "C" {
         description: Option<String>,
         status: Option<u16>,
         b2c_code: Option<String>,
+        provider_error: Option<String>,
+        scopes: Option<String>,
     ) -> JsAuthError;
 
     /// The options object as JSON text, `skip` left out.
@@ -42,7 +44,7 @@ impl From<AuthError> for JsValue {
     fn from(e: AuthError) -> JsValue {
         let b2c_code = e.description.as_deref().and_then(b2c::error_code).map(str::to_owned);
         let e = *e.0;
-        JsAuthError::new(&e.code, &e.message, e.description, e.status, b2c_code).into()
+        JsAuthError::new(&e.code, &e.message, e.description, e.status, b2c_code, e.provider_error, e.scopes).into()
     }
 }
 
@@ -86,6 +88,29 @@ export interface AuthClientConfig {
   timeoutSeconds?: number;
   /** Accept plain-http endpoints beyond localhost (test set-ups only). Default false. */
   allowHttp?: boolean;
+  /**
+   * APIs that get their own access token from the session's refresh token: `auth.fetch` sends
+   * a request to the entry whose `url` is its longest prefix that entry's token.
+   */
+  apis?: ApiConfig[];
+}
+
+/** One API of `apis`. */
+export interface ApiConfig {
+  /** Origin and path prefix (https, or http on loopback); no query or fragment. */
+  url: string;
+  /** The scopes of its token (one resource with Azure AD B2C). */
+  scopes: string[];
+  /** RFC 8707 resource indicator, sent with the login and with each grant of its token. */
+  resource?: string;
+}
+
+/** Options of `getAccessToken()`: without them, the login's token. */
+export interface AccessTokenOptions {
+  /** The API's scopes (compared as a set). */
+  scopes: string[];
+  /** RFC 8707 resource indicator. */
+  resource?: string;
 }
 
 /** Claims of the verified ID token (OIDC Core §2, §5.1). */
@@ -131,6 +156,8 @@ export interface LoginRedirectOptions {
   extraParams?: Record<string, string>;
   /** Azure AD B2C: another policy for this login only (edit profile, sign up); its tokens replace the session's. */
   policy?: string;
+  /** More scopes to consent to in this login (after `interaction_required` for an API). */
+  scopes?: string[];
 }
 
 /** The tokens of the session. */
@@ -142,6 +169,8 @@ export interface TokenSet {
   expiresAt?: number;
   scope?: string;
   tokenType: 'Bearer';
+  /** In a `tokensChanged` payload: which API's token changed (absent: the login's). */
+  api?: { scopes: string[]; resource?: string };
 }
 
 /** Stable codes of `AuthError.code`; provider errors (`access_denied`, `invalid_grant`, ...) come verbatim. */
@@ -149,6 +178,7 @@ export type AuthErrorCode =
   | 'invalid_config' | 'state_mismatch' | 'invalid_response' | 'issuer_mismatch' | 'transaction_expired'
   | 'invalid_token_response' | 'http_error' | 'network_error' | 'discovery_error' | 'storage_error'
   | 'crypto_error' | 'login_required' | 'invalid_id_token' | 'invalid_userinfo' | 'token_not_yet_valid'
+  | 'interaction_required'
   | 'access_denied' | 'invalid_request' | 'unauthorized_client' | 'unsupported_response_type' | 'invalid_scope'
   | 'server_error' | 'temporarily_unavailable' | 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type'
   | (string & {});
@@ -225,13 +255,34 @@ impl AuthClient {
 
     /// A valid access token (refreshed when it has less than `expiryMarginSeconds` left), or
     /// `null` when logged out. Throws `login_required` when the provider refused the refresh.
+    /// With `{ scopes, resource? }`: that API's token, from the cache or minted with the
+    /// refresh token (several APIs).
     #[wasm_bindgen(js_name = getAccessToken, unchecked_return_type = "Promise<string | null>")]
-    pub fn get_access_token(&self) -> Promise {
-        if let Some(token) = self.inner.cached_access_token() {
-            return Promise::resolve(&token);
+    pub fn get_access_token(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "AccessTokenOptions")] options: Option<Object>,
+    ) -> Promise {
+        let text = options.and_then(|o| options_json(&o, None));
+        if text.is_none() {
+            if let Some(token) = self.inner.cached_access_token() {
+                return Promise::resolve(&token);
+            }
         }
         let inner = self.inner.clone();
-        promise(async move { Ok(inner.access_token().await?.map_or(JsValue::NULL, |t| JsValue::from_str(&t))) })
+        promise(async move {
+            let token = match options::read_token_options(text.as_deref())? {
+                Some(key) => inner.api_access_token(key).await?,
+                None => inner.access_token().await?,
+            };
+            Ok(token.map_or(JsValue::NULL, |t| JsValue::from_str(&t)))
+        })
+    }
+
+    /// The objects js/client.js reads so that `getAccessToken({ scopes })` answers an API's
+    /// usable cached token without entering the wasm. Internal: not in the typings.
+    #[wasm_bindgen(js_name = __apiHotPaths, skip_typescript)]
+    pub fn api_hot_paths(&self) -> js_sys::Map {
+        self.inner.session.api_hot_paths().clone()
     }
 
     /// The object js/client.js reads so that `getAccessToken()` answers a usable cached token
@@ -256,13 +307,13 @@ impl AuthClient {
         promise(async move { Ok(inner.bearer_for(&url).await?.map_or(JsValue::NULL, JsValue::from)) })
     }
 
-    /// `auth.fetch` after a 401 to a request that carried `rejected`: the token for one retry,
+    /// `auth.fetch` after a 401 to a request to `url` that carried `rejected`: the token for one retry,
     /// or `null`. Internal: not in the typings.
     #[wasm_bindgen(js_name = __retryToken, skip_typescript)]
-    pub fn retry_token(&self, rejected: String, challenge: Option<String>) -> Promise {
+    pub fn retry_token(&self, url: String, rejected: String, challenge: Option<String>) -> Promise {
         let inner = self.inner.clone();
         promise(async move {
-            Ok(inner.retry_token(&rejected, challenge.as_deref()).await?.map_or(JsValue::NULL, JsValue::from))
+            Ok(inner.retry_token(&url, &rejected, challenge.as_deref()).await?.map_or(JsValue::NULL, JsValue::from))
         })
     }
 

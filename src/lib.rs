@@ -11,6 +11,7 @@
 
 pub mod core;
 pub mod single_flight;
+pub mod turns;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;

@@ -6,6 +6,7 @@
 use spa_oauth::api::AuthClient;
 use spa_oauth::browser::{crypto, http, jws, location, storage::Store};
 use spa_oauth::client::Client;
+use spa_oauth::core::apis::{RawApi, TokenKey};
 use spa_oauth::core::authorize::LoginOptions;
 use spa_oauth::core::config::{RawConfig, StorageKind};
 use spa_oauth::core::form::decode_pairs;
@@ -313,6 +314,87 @@ async fn an_id_token_nobody_asked_for_is_not_kept() {
     assert_eq!(client.user(), None);
 }
 
+/// The refresh_token grants the fixture received: (refresh token, scope, resource).
+async fn fixture_grants() -> Vec<(String, String, String)> {
+    let answer = http::Http::new(30).get(&format!("{}/stats", fixture())).await.unwrap();
+    let Some(Json::Array(grants)) = Json::parse(&answer.body).unwrap().get("grants").cloned() else { panic!("no grants") };
+    let text = |g: &Json, k: &str| g.get(k).and_then(Json::as_str).unwrap_or_default().to_owned();
+    grants.iter().map(|g| (text(g, "refreshToken"), text(g, "scope"), text(g, "resource"))).collect()
+}
+
+/// Several APIs: N concurrent calls for two APIs make two grants, one after the other, each
+/// with the refresh token the one before returned; the login's token stays; the tokens are
+/// stored, restored, and handed out by scope set (any order) and URL prefix only.
+#[wasm_bindgen_test]
+async fn one_refresh_token_mints_a_token_per_api_in_turn() {
+    let api = |path: &str, scope: &str, resource: Option<&str>| RawApi {
+        url: Some(format!("{}{path}", fixture())),
+        scopes: Some(vec![scope.into(), "shared".into()]),
+        resource: resource.map(str::to_owned),
+    };
+    let config = RawConfig {
+        client_id: Some("apis-test".into()),
+        apis: vec![api("/orders", "orders", Some("https://orders.test")), api("/billing", "billing", None)],
+        ..test_config("session")
+    };
+    let client = Client::new(config.clone().validate().unwrap()).unwrap();
+    client.logout().await;
+    let url = client.authorization_request(LoginOptions::default(), None).await.unwrap();
+    assert!(url.contains("&resource=https%3A%2F%2Forders.test"), "RFC 8707 §2.1: the login names the resource");
+    let (state, nonce) = (param(&url, "state"), param(&url, "nonce"));
+    set_url(&format!("{}?code=fixture-code.{nonce}&state={state}", page_url()));
+    client.handle_redirect_callback().await.unwrap();
+    let login = client.session.tokens().unwrap();
+
+    let before = fixture_grants().await.len();
+    let orders = client.api_key_for(&format!("{}/orders/7", fixture())).unwrap();
+    let billing = client.api_key_for(&format!("{}/billing", fixture())).unwrap();
+    assert_eq!(client.api_key_for(&format!("{}/ordersx", fixture())), None);
+    let calls: Vec<_> = (0..10)
+        .flat_map(|_| [orders.clone(), billing.clone()])
+        .map(|key| Box::pin(client.api_access_token(key)))
+        .collect();
+    let tokens: Vec<String> = futures_join(calls).await.into_iter().map(|t| t.unwrap().unwrap()).collect();
+    let grants = fixture_grants().await.split_off(before);
+    assert_eq!(grants.len(), 2, "one grant per API: {grants:?}");
+    assert_eq!(grants[0].0, login.refresh_token.as_ref().unwrap().expose(), "the first spends the login's refresh token");
+    assert_ne!(grants[1].0, grants[0].0, "the second spends the rotated one, never the first again");
+    let by_scope = |scope: &str| grants.iter().find(|g| g.1 == scope).unwrap().clone();
+    assert_eq!(by_scope("orders shared").2, "https://orders.test");
+    assert_eq!(by_scope("billing shared").2, "");
+    assert_eq!(tokens.iter().step_by(2).collect::<std::collections::HashSet<_>>().len(), 1, "one orders token");
+    assert_ne!(tokens[0], tokens[1], "each API its own token");
+
+    let session = client.session.tokens().unwrap();
+    assert_eq!(session.access_token, login.access_token, "the login's token stays");
+    assert_ne!(session.refresh_token, login.refresh_token, "the newest refresh token is kept");
+    let restored = Client::new(config.validate().unwrap()).unwrap();
+    let reordered = TokenKey::new(vec!["shared".into(), "orders".into()], Some("https://orders.test".into()));
+    let cached = restored.api_access_token(reordered).await.unwrap();
+    assert_eq!(cached.as_deref(), Some(tokens[0].as_str()), "restored, and found by scope set");
+    let other = TokenKey::new(vec!["orders".into()], Some("https://orders.test".into()));
+    assert_eq!(fixture_grants().await.len(), before + 2);
+    assert_ne!(restored.api_access_token(other).await.unwrap().as_deref(), Some(tokens[0].as_str()));
+    restored.logout().await;
+    assert!(Client::new(test_config("session").validate().unwrap()).unwrap().session.tokens().is_none());
+}
+
+/// Awaits every future, polling them all (they run concurrently on the page's one thread).
+fn futures_join<F: std::future::Future + Unpin>(futures: Vec<F>) -> impl std::future::Future<Output = Vec<F::Output>> {
+    let mut pending: Vec<(F, Option<F::Output>)> = futures.into_iter().map(|f| (f, None)).collect();
+    std::future::poll_fn(move |cx| {
+        for (future, output) in pending.iter_mut().filter(|(_, o)| o.is_none()) {
+            if let std::task::Poll::Ready(v) = std::pin::Pin::new(future).poll(cx) {
+                *output = Some(v);
+            }
+        }
+        if pending.iter().any(|(_, o)| o.is_none()) {
+            return std::task::Poll::Pending;
+        }
+        std::task::Poll::Ready(pending.drain(..).map(|(_, o)| o.unwrap()).collect())
+    })
+}
+
 #[wasm_bindgen_test]
 async fn handle_redirect_callback_twice_at_once_shares_one_result() {
     let config = js_sys::JSON::parse(&format!(
@@ -378,7 +460,7 @@ async fn concurrent_calls_during_expiry_share_one_refresh() {
     let before = refreshes_so_far().await;
     let calls = js_sys::Array::new();
     for _ in 0..20 {
-        calls.push(&auth.get_access_token());
+        calls.push(&auth.get_access_token(None));
     }
     let tokens = JsFuture::from(js_sys::Promise::all(&calls)).await.unwrap();
     let tokens: Vec<String> = js_sys::Array::from(&tokens).iter().map(|t| t.as_string().unwrap()).collect();
@@ -389,7 +471,7 @@ async fn concurrent_calls_during_expiry_share_one_refresh() {
     assert!(refresh_token.starts_with("rt-"), "rotated: {refresh_token}");
     assert_eq!(changed.length(), 1);
     // Now cached: no more requests.
-    let again = JsFuture::from(auth.get_access_token()).await.unwrap().as_string().unwrap();
+    let again = JsFuture::from(auth.get_access_token(None)).await.unwrap().as_string().unwrap();
     assert_eq!(again, tokens[0]);
     assert_eq!(refreshes_so_far().await - before, 1);
 }
@@ -404,11 +486,11 @@ async fn a_refused_refresh_token_ends_the_session() {
     let flag = logged_out.clone();
     let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || flag.set(true));
     listen(&auth, "loggedOut", listener.as_ref()).unwrap();
-    let err = JsFuture::from(auth.get_access_token()).await.unwrap_err();
+    let err = JsFuture::from(auth.get_access_token(None)).await.unwrap_err();
     assert_eq!(code_of(&err), "login_required");
     assert!(auth.get_tokens().is_null());
     assert!(logged_out.get());
-    assert!(JsFuture::from(auth.get_access_token()).await.unwrap().is_null(), "logged out now: null");
+    assert!(JsFuture::from(auth.get_access_token(None)).await.unwrap().is_null(), "logged out now: null");
     let err = listen(&auth, "nonsense", &js_sys::Function::new_no_args("")).unwrap_err();
     assert_eq!(code_of(&err), "invalid_config");
     let err = listen(&auth, "loggedOut", &JsValue::from_str("not a function")).unwrap_err();

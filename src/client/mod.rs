@@ -5,7 +5,9 @@
 //! - [`session`]: the tokens, their refresh (§6), logout and cross-tab sync.
 //! - [`oidc`]: ID token verification, user claims, UserInfo, logout at the provider.
 //! - [`resource`]: `auth.fetch`, calls to APIs with the token (RFC 6750).
+//! - [`apis`]: an access token per API from one refresh token (several APIs).
 
+pub mod apis;
 pub mod login;
 pub mod oidc;
 pub mod resource;
@@ -32,6 +34,7 @@ use crate::core::text::decimal;
 use crate::core::token_set::TokenSet;
 use crate::core::url::origin_of;
 use crate::single_flight::SingleFlight;
+use crate::turns::Turns;
 
 use session::Session;
 
@@ -63,6 +66,8 @@ pub struct Client {
     metadata: RefCell<Option<ProviderMetadata>>,
     keys_cache: oidc::KeyCache,
     refresh_flight: SingleFlight<Result<String>>,
+    /// Every refresh-token grant (the login's refresh, each API's token) waits its turn.
+    grants: Turns,
     storage_listener: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
     /// With `storage: 'session'`: this page's claim on its tab id, which tells a copy of
     /// another tab (whose `sessionStorage` it inherited) from the original.
@@ -109,6 +114,7 @@ impl Client {
             metadata: RefCell::new(None),
             keys_cache: oidc::KeyCache::default(),
             refresh_flight: SingleFlight::default(),
+            grants: Turns::default(),
             storage_listener: None,
             tab,
             inherited_refresh_token: None,

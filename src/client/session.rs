@@ -3,11 +3,12 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Object, Promise};
-use wasm_bindgen::JsValue;
+use js_sys::{Map, Object, Promise};
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::Client;
 use crate::browser::{events::Emitter, lock, now_ms, set_property, shared};
+use crate::core::apis::{ApiToken, TokenKey};
 use crate::core::error::{AuthError, ErrorKind, Result};
 use crate::core::text::decimal;
 use crate::core::token::{parse_token_response, refresh_body};
@@ -25,6 +26,9 @@ pub struct Session {
     /// `{ from, until, token }`, the window of `Date.now()` in which the resolved promise
     /// `token` is the answer. Kept in step with `tokens` by [`Session::restore`].
     hot_path: Object,
+    /// The same for each API's token (several APIs): `TokenKey::text()` to
+    /// `{ from, until, token }`, read by js/client.js for `getAccessToken({ scopes })`.
+    api_hot_paths: Map,
     /// `tokensChanged`, `loggedOut`, `refreshFailed`.
     pub events: Emitter,
 }
@@ -37,6 +41,7 @@ impl Session {
             access_token_js: RefCell::default(),
             margin_ms,
             hot_path: Object::new(),
+            api_hot_paths: Map::new(),
             events: Emitter::new(),
         };
         session.publish_hot_path();
@@ -55,21 +60,43 @@ impl Session {
         &self.hot_path
     }
 
-    /// Writes the current token and its usable window into [`Session::hot_path`]; an empty
-    /// window (from +∞ until -∞) without a session, so JS always asks the wasm then.
+    /// The objects `getAccessToken({ scopes })` reads in JS before calling into the wasm.
+    pub fn api_hot_paths(&self) -> &Map {
+        &self.api_hot_paths
+    }
+
+    /// Writes the current tokens and their usable windows into [`Session::hot_path`] and
+    /// [`Session::api_hot_paths`]; an empty window (from +∞ until -∞) without a session, so JS
+    /// always asks the wasm then.
     fn publish_hot_path(&self) {
         let tokens = self.tokens.borrow();
-        let (from, until, token) = match (tokens.as_ref(), self.access_token_js.borrow().as_ref()) {
-            (Some(t), Some(access_token)) => {
-                let (from, until) = t.usable_window_ms(self.margin_ms);
-                let token = Promise::resolve(access_token);
-                (from.map_or(f64::NEG_INFINITY, |v| v as f64), until.map_or(f64::INFINITY, |v| v as f64), token.into())
-            }
-            _ => (f64::INFINITY, f64::NEG_INFINITY, JsValue::NULL),
-        };
-        set_property(&self.hot_path, "token", &token);
-        set_property(&self.hot_path, "from", &from.into());
-        set_property(&self.hot_path, "until", &until.into());
+        match (tokens.as_ref(), self.access_token_js.borrow().as_ref()) {
+            (Some(t), Some(access_token)) => publish_window(&self.hot_path, t, access_token, self.margin_ms),
+            _ => close_window(&self.hot_path),
+        }
+        self.api_hot_paths.clear();
+        for api in tokens.iter().flat_map(|t| &t.apis) {
+            let window = Object::new();
+            publish_window(&window, &api.access, &api.access.access_token.expose().into(), self.margin_ms);
+            self.api_hot_paths.set(&api.key.text().into(), &window);
+        }
+    }
+
+    /// The usable access token of an API, when it has the margin left.
+    pub fn usable_api_token(&self, key: &TokenKey, now_ms: i64) -> Option<String> {
+        let tokens = self.tokens.borrow();
+        let api = tokens.as_ref()?.api_token(key).filter(|t| t.access.is_usable_at(now_ms, self.margin_ms))?;
+        Some(api.access.access_token.expose().to_owned())
+    }
+
+    /// Replaces the tokens after an API's token changed and tells the listeners which
+    /// (`tokensChanged` with that token and `api: { scopes, resource }`).
+    pub fn replace_api_token(&self, tokens: TokenSet, key: &TokenKey) {
+        let payload = tokens.api_token(key).map(api_to_js);
+        self.restore(Some(tokens));
+        if let Some(p) = payload {
+            self.events.emit("tokensChanged", &p);
+        }
     }
 
     /// Replaces the tokens and tells the listeners: `tokensChanged` with the new set, or
@@ -105,8 +132,38 @@ impl Session {
 /// A freed client answers nothing from JS any more: the calls reach the wasm, which refuses them.
 impl Drop for Session {
     fn drop(&mut self) {
-        set_property(&self.hot_path, "until", &f64::NEG_INFINITY.into());
+        close_window(&self.hot_path);
+        self.api_hot_paths.clear();
     }
+}
+
+/// `{ from, until, token }`: from when until when (ms since the epoch) the resolved promise
+/// `token` answers `getAccessToken()` for `tokens`' access token.
+fn publish_window(window: &Object, tokens: &TokenSet, access_token: &JsValue, margin_ms: i64) {
+    let (from, until) = tokens.usable_window_ms(margin_ms);
+    set_property(window, "token", &Promise::resolve(access_token).into());
+    set_property(window, "from", &from.map_or(f64::NEG_INFINITY, |v| v as f64).into());
+    set_property(window, "until", &until.map_or(f64::INFINITY, |v| v as f64).into());
+}
+
+/// An empty window: JS asks the wasm.
+fn close_window(window: &Object) {
+    set_property(window, "token", &JsValue::NULL);
+    set_property(window, "from", &f64::INFINITY.into());
+    set_property(window, "until", &f64::NEG_INFINITY.into());
+}
+
+/// The `tokensChanged` payload of an API's token: the token, its expiry and which API.
+fn api_to_js(api: &ApiToken) -> JsValue {
+    let payload = to_js(&api.access);
+    let which = Object::new();
+    let scopes: js_sys::Array = api.key.scopes.iter().map(|s| JsValue::from_str(s)).collect();
+    set_property(&which, "scopes", &scopes.into());
+    if let Some(r) = &api.key.resource {
+        set_property(&which, "resource", &r.into());
+    }
+    set_property(payload.unchecked_ref(), "api", &which.into());
+    payload
 }
 
 /// The `TokenSet` object apps see.
@@ -145,7 +202,7 @@ fn not_yet_valid() -> AuthError {
     )
 }
 
-fn login_required(why: &str) -> AuthError {
+pub(super) fn login_required(why: &str) -> AuthError {
     AuthError::new(ErrorKind::LoginRequired, why.to_owned())
 }
 
@@ -153,7 +210,13 @@ impl Client {
     /// Stores the tokens of a login and tells the listeners. Nothing changes anywhere when
     /// Web Storage refuses the record (full, disabled): the previous session stays whole, in
     /// memory, in Web Storage and in IndexedDB (`storage_error`).
-    pub(super) async fn store_login_tokens(&self, tokens: TokenSet) -> Result<()> {
+    ///
+    /// The same user logging in again (more scopes, another B2C policy) keeps the API tokens
+    /// already minted; another user starts without them.
+    pub(super) async fn store_login_tokens(&self, mut tokens: TokenSet) -> Result<()> {
+        if let Some(previous) = self.session.tokens().filter(|p| p.is_same_user(&tokens)) {
+            tokens.apis = previous.apis;
+        }
         if let Err(e) = self.persist(&tokens).await {
             let previous = self.session.tokens().map(|t| t.to_json());
             self.write_shared(previous).await;
@@ -167,12 +230,16 @@ impl Client {
     /// refresh token away, so the new set is kept in memory (and in IndexedDB, where the other
     /// tabs look for it) even when Web Storage refuses it; the stale record there, whose
     /// refresh token is spent, is removed so that no reload can replay it.
-    async fn store_refreshed_tokens(&self, tokens: TokenSet) {
+    /// `api` says which API's token the grant was for (`None`: the login's).
+    pub(super) async fn store_refreshed_tokens(&self, tokens: TokenSet, api: Option<&TokenKey>) {
         if let Err(e) = self.persist(&tokens).await {
             self.log.info(&["refresh: the new tokens live in this page's memory only (", &e.message, ")"]);
             self.token_store.remove(&self.keys.tokens);
         }
-        self.session.replace(Some(tokens));
+        match api {
+            Some(key) => self.session.replace_api_token(tokens, key),
+            None => self.session.replace(Some(tokens)),
+        }
     }
 
     /// Writes the record where the session lives. With `storage: 'local'` it goes to IndexedDB
@@ -194,7 +261,7 @@ impl Client {
 
     /// The session as the tabs last left it: IndexedDB (consistent across tabs), else
     /// localStorage when IndexedDB is unavailable.
-    async fn read_shared_tokens(&self) -> Option<TokenSet> {
+    pub(super) async fn read_shared_tokens(&self) -> Option<TokenSet> {
         match shared::get(&self.keys.tokens).await {
             Ok(record) => record.and_then(|text| TokenSet::from_json(&text).ok()),
             Err(()) => self.read_stored_tokens(),
@@ -263,6 +330,7 @@ impl Client {
     }
 
     async fn refresh_once(&self, seen: Option<String>) -> Result<String> {
+        let _turn = self.grants.take().await;
         self.log.info(&["refresh: started"]);
         // A tab that has no session adopts none, whatever storage holds: a record it did not
         // see being written by a login may be one a logout could not delete in time.
@@ -302,7 +370,7 @@ impl Client {
             .ok_or_else(|| login_required("the session has no refresh token (ask for the offline_access scope)"))?;
         let metadata = self.metadata().await?;
         let scope = current.scope.clone().unwrap_or_else(|| self.config.scope());
-        let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri);
+        let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri, None);
         let sent_at = now_ms();
         let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
         let fresh = match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
@@ -322,7 +390,7 @@ impl Client {
         let merged = current.refreshed_by(fresh);
         self.log.info(&[&lifetime_line("refresh: done", &merged)]);
         let started = merged.has_started_at(now_ms());
-        self.store_refreshed_tokens(merged).await;
+        self.store_refreshed_tokens(merged, None).await;
         if !started {
             return Err(not_yet_valid());
         }
@@ -332,7 +400,7 @@ impl Client {
     /// The token endpoint refused the refresh or gave no usable answer: the session stays,
     /// unless the refresh token itself is dead (RFC 6749 §5.2 `invalid_grant`: expired,
     /// revoked or replayed), which ends it with `login_required`.
-    async fn refresh_refused(&self, e: AuthError) -> AuthError {
+    pub(super) async fn refresh_refused(&self, e: AuthError) -> AuthError {
         self.log.info(&["refresh: failed (", &e.code, ")"]);
         if e.code != "invalid_grant" {
             self.session.events.emit("refreshFailed", &e.clone().into());

@@ -1,9 +1,11 @@
 //! The authorization request (RFC 6749 §4.1.1) with PKCE (RFC 7636 §4.3) and the response mode
 //! (OAuth 2.0 Multiple Response Type Encoding Practices §2.1).
 
+use super::apis::check_one_b2c_resource;
 use super::b2c::endpoint_for_policy;
-use super::config::{check_extra_param, check_policy, ClientConfig};
-use super::error::Result;
+use super::config::{check_extra_param, check_policy, check_scopes, ClientConfig};
+use super::error::{AuthError, Result};
+use super::text::push_separator;
 use super::pkce::CHALLENGE_METHOD;
 use super::url::with_query;
 
@@ -19,6 +21,8 @@ pub struct LoginOptions {
     pub extra_params: Vec<(String, String)>,
     /// Azure AD B2C: another policy for this login only (edit profile, sign up).
     pub policy: Option<String>,
+    /// More scopes to consent to in this login (incremental consent), beyond the configured ones.
+    pub scopes: Vec<String>,
 }
 
 impl LoginOptions {
@@ -43,7 +47,17 @@ pub fn authorization_url(
     if let Some(p) = &options.policy {
         check_policy("policy", p)?;
     }
-    let scope = config.scope();
+    check_scopes(&options.scopes).map_err(|e| AuthError::config("loginRedirect options", &e.message))?;
+    let mut scopes = config.scopes.clone();
+    scopes.extend(options.scopes.iter().filter(|s| !config.scopes.contains(s)).cloned());
+    if config.policy.is_some() {
+        check_one_b2c_resource("scopes", &scopes)?;
+    }
+    let mut scope = String::new();
+    for s in &scopes {
+        push_separator(&mut scope, ' ');
+        scope.push_str(s);
+    }
     let mut params: Vec<(&str, &str)> = vec![
         ("client_id", &config.client_id),
         ("response_type", "code"),
@@ -62,6 +76,14 @@ pub fn authorization_url(
     }
     if let Some(h) = &options.login_hint {
         params.push(("login_hint", h));
+    }
+    // RFC 8707 §2.1: the resources the session will ask tokens for, so the grant covers them.
+    for api in &config.apis {
+        if let Some(r) = &api.key.resource {
+            if !params.iter().any(|(k, v)| *k == "resource" && v == r) {
+                params.push(("resource", r));
+            }
+        }
     }
     let per_call = |k: &str| options.extra_params.iter().any(|(key, _)| key == k);
     params.extend(config.extra_auth_params.iter().filter(|(k, _)| !per_call(k)).map(|(k, v)| (k.as_str(), v.as_str())));
@@ -120,6 +142,42 @@ mod tests {
         ] {
             assert_eq!(get(&p, k), [v], "{k}");
         }
+    }
+
+    #[test]
+    fn extra_scopes_and_the_apis_resources_join_the_request() {
+        let mut c = config("query");
+        c.apis = crate::core::apis::check_apis(
+            &[
+                crate::core::apis::RawApi {
+                    url: Some("https://api.test".into()),
+                    scopes: Some(vec!["orders:read".into()]),
+                    resource: Some("https://api.test".into()),
+                },
+                crate::core::apis::RawApi {
+                    url: Some("https://api.test/v2".into()),
+                    scopes: Some(vec!["orders:write".into()]),
+                    resource: Some("https://api.test".into()),
+                },
+            ],
+            c.url_rules(),
+            false,
+        )
+        .unwrap();
+        let opts = LoginOptions { scopes: vec!["orders:read".into(), "openid".into()], ..Default::default() };
+        let p = params(&authorization_url(&c, "https://op.example.com/auth", "s", None, "c", &opts).unwrap());
+        assert_eq!(get(&p, "scope"), ["openid offline_access orders:read"]);
+        assert_eq!(get(&p, "resource"), ["https://api.test"]);
+        let bad = LoginOptions { scopes: vec!["two words".into()], ..Default::default() };
+        assert!(authorization_url(&c, "https://op.example.com/auth", "s", None, "c", &bad).is_err());
+
+        c.policy = Some("b2c_1_signin".into());
+        let mixed = LoginOptions {
+            scopes: vec!["https://t.onmicrosoft.com/a/r".into(), "https://t.onmicrosoft.com/b/r".into()],
+            ..Default::default()
+        };
+        let e = authorization_url(&c, "https://op.example.com/auth", "s", None, "c", &mixed).unwrap_err();
+        assert!(e.message.contains("AADB2C90146"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Client configuration: what the app passes to `new AuthClient(config)`, validated once so
 //! that every later step can rely on it. Each rejection is `invalid_config` naming the field.
 
+use super::apis::{check_apis, check_one_b2c_resource, Api, RawApi};
 use super::error::{AuthError, Result};
 use super::id_token::DEFAULT_CLOCK_SKEW_S;
 use super::text::{integer, push_separator};
@@ -110,6 +111,8 @@ pub struct RawConfig {
     pub timeout_seconds: Option<String>,
     /// `allowHttp`
     pub allow_http: Option<bool>,
+    /// `apis`
+    pub apis: Vec<RawApi>,
 }
 
 /// A validated client configuration.
@@ -155,6 +158,8 @@ pub struct ClientConfig {
     pub timeout_s: u32,
     /// Plain http is accepted beyond loopback (`allowHttp`; never in production).
     pub allow_http: bool,
+    /// The APIs `auth.fetch` and `getAccessToken({ scopes })` get their own tokens for.
+    pub apis: Vec<Api>,
 }
 
 /// Default of `timeoutSeconds`: a provider that has not answered in 30 s is not going to.
@@ -211,6 +216,7 @@ struct Checked {
     timeout_s: u32,
     expiry_margin_ms: i64,
     clock_skew_s: i64,
+    apis: Vec<Api>,
 }
 
 impl RawConfig {
@@ -233,6 +239,9 @@ impl RawConfig {
         }
         if let Some(scopes) = &self.scopes {
             check_scopes(scopes)?;
+            if self.policy.is_some() {
+                check_one_b2c_resource("scopes", scopes)?;
+            }
         }
         let response_mode =
             match self.response_mode.as_deref() {
@@ -320,7 +329,8 @@ impl RawConfig {
         };
         let expiry_margin_ms =
             whole_seconds("expiryMarginSeconds", &self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
-        Ok(Checked { response_mode, storage, api_origins, log_level, timeout_s, expiry_margin_ms, clock_skew_s })
+        let apis = check_apis(&self.apis, urls, self.policy.is_some())?;
+        Ok(Checked { response_mode, storage, api_origins, log_level, timeout_s, expiry_margin_ms, clock_skew_s, apis })
     }
 
     /// The checked configuration, with its defaults filled in.
@@ -356,6 +366,7 @@ impl RawConfig {
             log_level: checked.log_level,
             timeout_s: checked.timeout_s,
             allow_http: self.allow_http.unwrap_or(false),
+            apis: checked.apis,
         }
     }
 }
@@ -443,7 +454,8 @@ impl UrlRules {
 }
 
 /// RFC 6749 §3.3: `scope-token = 1*( %x21 / %x23-5B / %x5D-7E )`.
-fn check_scopes(scopes: &[String]) -> Result<()> {
+/// RFC 6749 §3.3: scope tokens are printable ASCII without spaces, quotes or backslashes.
+pub fn check_scopes(scopes: &[String]) -> Result<()> {
     for s in scopes {
         if s.is_empty() || !s.bytes().all(|b| matches!(b, 0x21 | 0x23..=0x5B | 0x5D..=0x7E)) {
             return Err(AuthError::config("scopes", "each scope must be a non-empty token without spaces or quotes"));

@@ -43,6 +43,8 @@ pub enum ErrorKind {
     TokenNotYetValid,
     /// No usable session: the app has to call `loginRedirect()`.
     LoginRequired,
+    /// An API's token needs the user first (consent to its scopes); the session stays.
+    InteractionRequired,
 }
 
 impl ErrorKind {
@@ -64,6 +66,7 @@ impl ErrorKind {
             ErrorKind::CryptoError => "crypto_error",
             ErrorKind::LoginRequired => "login_required",
             ErrorKind::TokenNotYetValid => "token_not_yet_valid",
+            ErrorKind::InteractionRequired => "interaction_required",
         }
     }
 }
@@ -86,6 +89,11 @@ pub struct ErrorDetails {
     pub description: Option<String>,
     /// The HTTP status of the response that failed, when there was one.
     pub status: Option<u16>,
+    /// For `interaction_required` on an API's token: the provider's own `error`
+    /// (`consent_required`, `invalid_scope`, ...).
+    pub provider_error: Option<String>,
+    /// For `interaction_required` on an API's token: that API's scopes, space-separated.
+    pub scopes: Option<String>,
 }
 
 impl AuthError {
@@ -96,6 +104,8 @@ impl AuthError {
             message: message.into(),
             description: None,
             status: None,
+            provider_error: None,
+            scopes: None,
         }))
     }
 
@@ -121,6 +131,8 @@ impl AuthError {
             message,
             description: description.map(Into::into),
             status,
+            provider_error: None,
+            scopes: None,
         }))
     }
 
@@ -128,6 +140,27 @@ impl AuthError {
     pub fn with_status(mut self, status: u16) -> Self {
         self.status = Some(status);
         self
+    }
+
+    /// The provider could not issue an API's token without the user (RFC 6749 §5.2
+    /// `invalid_scope`, OIDC Core §3.1.2.6 `consent_required`, `interaction_required`, RFC 8707
+    /// `invalid_target`): that API needs a login that asks for `scopes`
+    /// (`loginRedirect({ scopes })`); the session and the other APIs' tokens are fine.
+    /// Other errors are returned as they are.
+    pub fn needing_interaction_for(self, scopes: &str) -> AuthError {
+        if !matches!(self.code.as_str(), "invalid_scope" | "consent_required" | "interaction_required" | "invalid_target")
+        {
+            return self;
+        }
+        let mut e = AuthError::new(
+            ErrorKind::InteractionRequired,
+            ["the provider needs the user to consent to '", scopes, "': loginRedirect({ scopes }) asks"].concat(),
+        );
+        e.provider_error = Some(self.0.code);
+        e.description = self.0.description;
+        e.status = self.0.status;
+        e.scopes = Some(scopes.to_owned());
+        e
     }
 
     /// Whether trying again later may succeed: no answer came (`network_error`), or a server
@@ -197,6 +230,19 @@ mod tests {
         }
         assert!(!AuthError::new(ErrorKind::InvalidIdToken, "bad signature").is_transient());
         assert!(!AuthError::provider("invalid_grant", None, Some(400)).is_transient());
+    }
+
+    #[test]
+    fn consent_errors_for_an_api_become_interaction_required() {
+        for code in ["invalid_scope", "consent_required", "interaction_required", "invalid_target"] {
+            let e = AuthError::provider(code, Some("AADB2C90205: no permission"), Some(400)).needing_interaction_for("a b");
+            assert_eq!(e.code, "interaction_required");
+            assert_eq!(e.provider_error.as_deref(), Some(code));
+            assert_eq!(e.scopes.as_deref(), Some("a b"));
+            assert_eq!((e.description.as_deref(), e.status), (Some("AADB2C90205: no permission"), Some(400)));
+        }
+        let grant = AuthError::provider("invalid_grant", None, Some(400)).needing_interaction_for("a");
+        assert_eq!((grant.code.as_str(), grant.scopes.as_deref()), ("invalid_grant", None));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! It decides; the [`crate::browser`] layer does the I/O. Every public function documents the
 //! RFC section it implements.
 
+pub mod apis;
 pub mod authorize;
 pub mod b2c;
 pub mod base64url;

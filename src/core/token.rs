@@ -25,14 +25,24 @@ pub fn authorization_code_body(client_id: &str, code: &Secret, redirect_uri: &st
 /// RFC 6749 §6: the body of a refresh. `scope` is what the provider granted (or, when it did
 /// not say, what was asked): asking for more than was granted is an error (§6). `redirect_uri`
 /// goes along because Azure AD B2C asks for it; other servers ignore it (§3.2).
-pub fn refresh_body(client_id: &str, refresh_token: &Secret, scope: &str, redirect_uri: &str) -> String {
-    encode_pairs([
+///
+/// For an API's token (several APIs), `scope` is that API's and `resource` its RFC 8707 §2.2
+/// resource indicator, when it has one.
+pub fn refresh_body(
+    client_id: &str,
+    refresh_token: &Secret,
+    scope: &str,
+    redirect_uri: &str,
+    resource: Option<&str>,
+) -> String {
+    let pairs = [
         ("grant_type", "refresh_token"),
         ("refresh_token", refresh_token.expose()),
         ("client_id", client_id),
         ("scope", scope),
         ("redirect_uri", redirect_uri),
-    ])
+    ];
+    encode_pairs(pairs.into_iter().chain(resource.map(|r| ("resource", r))))
 }
 
 /// Parses the token endpoint's answer. `sent_at_ms` is when the request was sent: expiry
@@ -96,6 +106,7 @@ pub fn parse_token_response(status: u16, body: &str, sent_at_ms: i64) -> Result<
         id_token: text("id_token")?.map(Secret::new),
         scope: text("scope")?,
         policy: None,
+        apis: Vec::new(),
     })
 }
 
@@ -118,11 +129,13 @@ mod tests {
 
     #[test]
     fn builds_the_refresh_body() {
-        let body = refresh_body("spa", &Secret::new("r t"), "openid offline_access", "http://localhost:8080/");
+        let body = refresh_body("spa", &Secret::new("r t"), "openid offline_access", "http://localhost:8080/", None);
         assert_eq!(
             body,
             "grant_type=refresh_token&refresh_token=r+t&client_id=spa&scope=openid+offline_access&redirect_uri=http%3A%2F%2Flocalhost%3A8080%2F"
         );
+        let for_api = refresh_body("spa", &Secret::new("rt"), "orders:read", "http://localhost/", Some("https://api.test/"));
+        assert!(for_api.ends_with("&scope=orders%3Aread&redirect_uri=http%3A%2F%2Flocalhost%2F&resource=https%3A%2F%2Fapi.test%2F"));
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The tokens of a session (RFC 6749 §5.1), their validity, and their storage record.
 
+use super::apis::{ApiToken, TokenKey};
 use super::error::{AuthError, ErrorKind, Result};
 use super::json::Json;
+use super::jwt;
 use super::record::RecordWriter;
 use super::secret::Secret;
 
@@ -28,6 +30,8 @@ pub struct TokenSet {
     pub scope: Option<String>,
     /// Azure AD B2C: the policy that issued the tokens; refreshes use it.
     pub policy: Option<String>,
+    /// The access tokens minted for APIs with this session's refresh token (several APIs).
+    pub apis: Vec<ApiToken>,
 }
 
 /// How far ahead of the device clock a `not_before` may be and the token still be used.
@@ -65,8 +69,36 @@ impl TokenSet {
             id_token: fresh.id_token.or(self.id_token),
             scope: fresh.scope.or(self.scope),
             policy: self.policy,
+            apis: self.apis,
             ..fresh
         }
+    }
+
+    /// The session after a grant for an API answered `fresh`: the same login tokens, the
+    /// rotated refresh token when there is one, and `fresh`'s access token as `key`'s.
+    pub fn with_api_token(mut self, key: TokenKey, fresh: &TokenSet) -> TokenSet {
+        if let Some(rotated) = &fresh.refresh_token {
+            self.refresh_token = Some(rotated.clone());
+        }
+        self.apis.retain(|t| t.key != key);
+        self.apis.push(ApiToken::new(key, fresh));
+        self
+    }
+
+    /// Whether both sets' ID tokens name the same user of the same issuer (`iss` and `sub`,
+    /// OIDC Core §2); `false` when either has none.
+    pub fn is_same_user(&self, other: &TokenSet) -> bool {
+        let user = |t: &TokenSet| {
+            let claims = jwt::parse(t.id_token.as_ref()?.expose()).ok()?.claims;
+            let text = |k: &str| claims.get(k).and_then(Json::as_str).map(str::to_owned);
+            Some((text("iss")?, text("sub")?))
+        };
+        user(self).is_some_and(|u| user(other) == Some(u))
+    }
+
+    /// The token cached for `key`.
+    pub fn api_token(&self, key: &TokenKey) -> Option<&ApiToken> {
+        self.apis.iter().find(|t| t.key == *key)
     }
 
     /// The storage record.
@@ -80,7 +112,18 @@ impl TokenSet {
             .opt_string("idToken", self.id_token.as_ref().map(Secret::expose))
             .opt_string("scope", self.scope.as_deref())
             .opt_string("policy", self.policy.as_deref())
+            .raw("apis", self.apis_json().as_deref())
             .finish()
+    }
+
+    /// The API tokens as a JSON array, `None` when there are none.
+    fn apis_json(&self) -> Option<String> {
+        let mut json = String::new();
+        for token in &self.apis {
+            json.push(if json.is_empty() { '[' } else { ',' });
+            json.push_str(&token.to_json());
+        }
+        (!json.is_empty()).then(|| json + "]")
     }
 
     /// Reads a storage record back. A record we cannot read (corrupted, written by another
@@ -102,6 +145,10 @@ impl TokenSet {
             id_token: text_of("idToken").map(Secret::new),
             scope: text_of("scope"),
             policy: text_of("policy"),
+            apis: match doc.get("apis") {
+                Some(Json::Array(items)) => items.iter().filter_map(ApiToken::from_json).collect(),
+                _ => Vec::new(),
+            },
         })
     }
 }
@@ -120,6 +167,7 @@ mod tests {
             id_token: None,
             scope: Some("openid offline_access".into()),
             policy: Some("b2c_1_sign_in".into()),
+            apis: Vec::new(),
         }
     }
 
@@ -127,6 +175,35 @@ mod tests {
     fn round_trips() {
         let s = set();
         assert_eq!(TokenSet::from_json(&s.to_json()).unwrap(), s);
+    }
+
+    #[test]
+    fn api_tokens_round_trip_and_replace_their_own_key_only() {
+        let orders = TokenKey::new(vec!["orders:read".into()], Some("https://orders.test".into()));
+        let billing = TokenKey::new(vec!["billing".into(), "a".into()], None);
+        let minted = |at: &str, rt: Option<&str>| TokenSet {
+            access_token: Secret::new(at),
+            refresh_token: rt.map(Secret::new),
+            id_token: Some(Secret::new("unasked")),
+            ..set()
+        };
+        let session = set()
+            .with_api_token(orders.clone(), &minted("o1", Some("rt2")))
+            .with_api_token(billing.clone(), &minted("b1", None));
+        assert_eq!(session.refresh_token.as_ref().map(Secret::expose), Some("rt2"));
+        assert_eq!(session.access_token.expose(), "a\"t", "the login's token stays");
+        assert_eq!(session.api_token(&orders).map(|t| t.access.access_token.expose()), Some("o1"));
+        assert_eq!(session.api_token(&billing).map(|t| t.access.access_token.expose()), Some("b1"));
+        assert!(session.apis.iter().all(|t| t.access.refresh_token.is_none() && t.access.id_token.is_none()));
+        let again = session.clone().with_api_token(orders.clone(), &minted("o2", None));
+        assert_eq!(again.apis.len(), 2);
+        assert_eq!(again.api_token(&orders).map(|t| t.access.access_token.expose()), Some("o2"));
+        assert_eq!(TokenSet::from_json(&again.to_json()).unwrap(), again);
+        let refreshed = again.clone().refreshed_by(TokenSet { access_token: Secret::new("login2"), ..set() });
+        assert_eq!(refreshed.apis, again.apis, "a login refresh keeps the API tokens");
+        let reordered = TokenKey::new(vec!["a".into(), "billing".into()], None);
+        assert!(again.api_token(&reordered).is_some());
+        assert!(again.api_token(&TokenKey::new(vec!["billing".into()], None)).is_none());
     }
 
     #[test]

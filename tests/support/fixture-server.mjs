@@ -13,7 +13,9 @@ const send = (res, { status, type, body, cors = true }) => {
 };
 const json = (res, status, body) => send(res, { status, type: 'application/json', body: JSON.stringify(body) });
 
-const stats = { tokenRequests: 0, refreshes: 0 };
+// `grants`: each refresh_token grant's presented refresh token, scope and resource (the
+// fixture's tokens are made-up strings, not secrets), so tests can see rotation and replays.
+const stats = { tokenRequests: 0, refreshes: 0, grants: [] };
 
 const discovery = (req, res, issParameter) => {
   const origin = `http://${req.headers.host}`;
@@ -66,6 +68,7 @@ const routes = {
 function refresh(res, form, ctx) {
   stats.refreshes += 1;
   const token = form.get('refresh_token') ?? '';
+  stats.grants.push({ refreshToken: token, scope: form.get('scope'), resource: form.get('resource') });
   const fault = answerFor(token, ctx);
   if (fault) return fault.hang ? undefined : send(res, fault);
   if (token !== 'fixture-refresh-token' && !token.startsWith('rt-')) {
