@@ -9,7 +9,7 @@ use super::config::{check_scopes, UrlRules};
 use super::error::{AuthError, Result};
 use super::json::Json;
 use super::record::RecordWriter;
-use super::text::push_separator;
+use super::text::{find, push_separator};
 use super::token_set::TokenSet;
 use super::url::HttpUrl;
 
@@ -129,7 +129,8 @@ pub fn check_apis(raw: &[RawApi], rules: UrlRules, b2c: bool) -> Result<Vec<Api>
     for (i, entry) in raw.iter().enumerate() {
         let field = ["apis[", &super::text::decimal(i as i64), "]"].concat();
         let url = entry.url.as_deref().unwrap_or_default();
-        let parsed = HttpUrl::parse(url).filter(|u| rules.permits(u) && !u.has_fragment && !u.path_and_query.contains('?'));
+        let parsed =
+            HttpUrl::parse(url).filter(|u| rules.permits(u) && !u.has_fragment && find(u.path_and_query, "?").is_none());
         let Some(parsed) = parsed else {
             return Err(AuthError::config(&field, "url must be an https (or loopback http) URL without query or fragment"));
         };
@@ -146,7 +147,8 @@ pub fn check_apis(raw: &[RawApi], rules: UrlRules, b2c: bool) -> Result<Vec<Api>
 
 /// Origin and path of a parsed URL, the path without a trailing `/`: what prefixes compare.
 fn prefix_of(url: &HttpUrl<'_>) -> (String, String) {
-    let path = url.path_and_query.split(['?', '#']).next().unwrap_or_default();
+    let query = find(url.path_and_query, "?").unwrap_or(url.path_and_query.len());
+    let path = url.path_and_query.get(..query).unwrap_or_default();
     (url.origin(), path.trim_end_matches('/').to_owned())
 }
 
@@ -197,14 +199,18 @@ pub fn check_one_b2c_resource(field: &str, scopes: &[String]) -> Result<()> {
 
 /// The resource a B2C scope names, or `None` for OpenID Connect's own scopes.
 fn b2c_resource_of(scope: &str) -> Option<&str> {
-    if matches!(scope, "openid" | "offline_access" | "profile" | "email" | "address" | "phone") {
+    if OIDC_SCOPES.contains(&scope) {
         return None;
     }
     match scope.rfind('/') {
-        Some(at) if scope.contains("://") => scope.get(..at),
+        Some(at) if find(scope, "://").is_some() => scope.get(..at),
         _ => Some(scope),
     }
 }
+
+/// OpenID Connect's scopes (OIDC Core §5.4, §11): they ask for claims or a refresh token, not
+/// for a resource.
+const OIDC_SCOPES: [&str; 6] = ["openid", "offline_access", "profile", "email", "address", "phone"];
 
 #[cfg(test)]
 mod tests {
