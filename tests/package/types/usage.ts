@@ -73,8 +73,29 @@ const config: AuthClientConfig = {
   clockSkewSeconds: 300,
   postLogoutRedirectUri: `${location.origin}/bye`,
   extraAuthParams: { ui_locales: 'fr' },
+  apis: [
+    { url: 'https://api.example.com/orders', scopes: ['orders:read'], resource: 'https://api.example.com' },
+    { url: 'https://billing.example.com', scopes: ['billing:read'] },
+  ],
 };
 const auth = new AuthClient(config);
+
+// ---- several APIs ---------------------------------------------------------------------------
+export const ordersToken: Promise<string | null> = auth.getAccessToken({ scopes: ['orders:read'], resource: 'https://api.example.com' });
+export async function withConsent(): Promise<string | null> {
+  try {
+    return await auth.getAccessToken({ scopes: ['billing:read'] });
+  } catch (err) {
+    if (err instanceof AuthError && err.code === 'interaction_required') {
+      const scopes: string[] | undefined = err.scopes;
+      const said: string | undefined = err.providerError;
+      console.warn(said);
+      if (scopes) await auth.loginRedirect({ scopes });
+    }
+    return null;
+  }
+}
+auth.on('tokensChanged', (t: TokenSet) => console.log(t.api?.scopes.join(' ') ?? 'the login token', t.api?.resource));
 
 // Azure AD B2C, endpoints from a policy's metadata URL.
 export const b2c = new AuthClient({

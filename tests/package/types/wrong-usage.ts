@@ -20,6 +20,13 @@ export const scopeString: AuthClientConfig = { clientId: 'spa', redirectUri, sco
 // @ts-expect-error TS2322 seconds are numbers
 export const marginString: AuthClientConfig = { clientId: 'spa', redirectUri, expiryMarginSeconds: '60' };
 
+// @ts-expect-error TS2322 an API's scopes are an array
+export const apiScopeString: AuthClientConfig = { clientId: 'spa', redirectUri, apis: [{ url: 'https://api.example.com', scopes: 'read' }] };
+// @ts-expect-error TS2741 an API entry needs its url
+export const apiWithoutUrl: AuthClientConfig = { clientId: 'spa', redirectUri, apis: [{ scopes: ['read'] }] };
+// @ts-expect-error TS2322 getAccessToken's scopes are an array
+export const tokenScopeString = auth.getAccessToken({ scopes: 'read' });
+
 // ---- login ----------------------------------------------------------------------------------
 // @ts-expect-error TS2561 misspelt login option (login_hint for loginHint)
 await auth.loginRedirect({ login_hint: 'alice' });
