@@ -58,7 +58,7 @@ impl<T: Clone> Future for Join<T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::cell::Cell;
     use std::task::{RawWaker, RawWakerVTable};
@@ -77,7 +77,8 @@ mod tests {
         }
     }
 
-    fn noop_waker() -> Waker {
+    /// A waker that does nothing: the tests poll by hand.
+    pub(crate) fn noop_waker() -> Waker {
         const VTABLE: RawWakerVTable =
             RawWakerVTable::new(|_| RawWaker::new(std::ptr::null(), &VTABLE), |_| {}, |_| {}, |_| {});
         // SAFETY: every vtable function ignores the data pointer.

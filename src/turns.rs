@@ -58,14 +58,7 @@ impl<'a> Future for Wait<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::task::{RawWaker, RawWakerVTable};
-
-    fn noop_waker() -> Waker {
-        const VTABLE: RawWakerVTable =
-            RawWakerVTable::new(|_| RawWaker::new(std::ptr::null(), &VTABLE), |_| {}, |_| {}, |_| {});
-        // SAFETY: every vtable function ignores the data pointer.
-        unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) }
-    }
+    use crate::single_flight::tests::noop_waker;
 
     #[test]
     fn turns_are_served_one_at_a_time_in_order() {

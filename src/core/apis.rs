@@ -5,11 +5,11 @@
 //! One refresh token mints an access token per API (RFC 6749 §6 with a narrower `scope`;
 //! RFC 8707 §2.2 with `resource`); each is cached under its [`TokenKey`].
 
-use super::config::{check_scopes, UrlRules};
+use super::config::{check_scopes, scope_param, UrlRules};
 use super::error::{AuthError, Result};
 use super::json::Json;
 use super::record::RecordWriter;
-use super::text::{find, push_separator};
+use super::text::find;
 use super::token_set::TokenSet;
 use super::url::HttpUrl;
 
@@ -33,12 +33,7 @@ impl TokenKey {
 
     /// The `scope` parameter (RFC 6749 §3.3).
     pub fn scope(&self) -> String {
-        let mut scope = String::new();
-        for s in &self.scopes {
-            push_separator(&mut scope, ' ');
-            scope.push_str(s);
-        }
-        scope
+        scope_param(&self.scopes)
     }
 
     /// The key as one string, as js/client.js computes it for its cache lookup: the sorted

@@ -3,9 +3,8 @@
 
 use super::apis::check_one_b2c_resource;
 use super::b2c::endpoint_for_policy;
-use super::config::{check_extra_param, check_policy, check_scopes, ClientConfig};
+use super::config::{check_extra_param, check_policy, check_scopes, scope_param, ClientConfig};
 use super::error::{AuthError, Result};
-use super::text::push_separator;
 use super::pkce::CHALLENGE_METHOD;
 use super::url::with_query;
 
@@ -53,11 +52,7 @@ pub fn authorization_url(
     if config.policy.is_some() {
         check_one_b2c_resource("scopes", &scopes)?;
     }
-    let mut scope = String::new();
-    for s in &scopes {
-        push_separator(&mut scope, ' ');
-        scope.push_str(s);
-    }
+    let scope = scope_param(&scopes);
     let mut params: Vec<(&str, &str)> = vec![
         ("client_id", &config.client_id),
         ("response_type", "code"),

@@ -178,15 +178,20 @@ impl ClientConfig {
         UrlRules { allow_http: self.allow_http }
     }
 
-    /// The `scope` parameter (RFC 6749 §3.3): the scopes separated by spaces.
+    /// The `scope` parameter of the configured scopes.
     pub fn scope(&self) -> String {
-        let mut scope = String::new();
-        for s in &self.scopes {
-            push_separator(&mut scope, ' ');
-            scope.push_str(s);
-        }
-        scope
+        scope_param(&self.scopes)
     }
+}
+
+/// The `scope` parameter (RFC 6749 §3.3): the scopes separated by spaces.
+pub fn scope_param(scopes: &[String]) -> String {
+    let mut scope = String::new();
+    for s in scopes {
+        push_separator(&mut scope, ' ');
+        scope.push_str(s);
+    }
+    scope
 }
 
 /// Default of `expiryMarginSeconds`: a token with less than a minute left is refreshed, so a
