@@ -18,14 +18,29 @@ quiet() { sed '/failed to get wasm-pack version/d' >&2; }
 stack='-Clink-arg=-zstack-size=131072'
 # wasm-pack leaves files of earlier builds in pkg/ (renamed snippets): start from nothing.
 rm -rf pkg
-if rustup component list --installed 2>/dev/null | grep -q '^rust-src' &&
-  CARGO_TARGET_DIR=target/size RUSTC_BOOTSTRAP=1 \
+# Which profile built pkg/: tests/package/package.test.mjs fails when the size build was
+# possible (rust-src installed) and the plain one was used.
+profile_file=target/spa-oauth-build-profile
+mkdir -p target
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  fallback='rust-src is not installed (rustup component add rust-src)'
+elif CARGO_TARGET_DIR=target/size RUSTC_BOOTSTRAP=1 \
     RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none $stack" \
     wasm-pack build --release --target web . -- \
     -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size 2>&1 | quiet; then
-  :
+  fallback=
 else
-  printf '[build] the size build failed; building with the plain stable profile instead\n' >&2
+  fallback='the size build failed (see the errors above: a renamed nightly flag?)'
+fi
+if [ -z "$fallback" ]; then
+  echo size > "$profile_file"
+  printf '[build] profile: size (std rebuilt for size, immediate-abort panics)\n' >&2
+else
+  printf '[build] ******************************************************************\n' >&2
+  printf '[build] WARNING: %s.\n' "$fallback" >&2
+  printf '[build] Building with the PLAIN stable profile: about 10 KB gzip larger.\n' >&2
+  printf '[build] ******************************************************************\n' >&2
+  echo "plain: $fallback" > "$profile_file"
   RUSTFLAGS="$stack" wasm-pack build --release --target web 2>&1 | quiet
 fi
 node scripts/finish-pkg.mjs pkg

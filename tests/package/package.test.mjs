@@ -156,6 +156,18 @@ describe('npm pack', () => {
     assert.deepEqual(listFiles(join(snapshot, 'snippets')).map((f) => `snippets/${f}`).sort(), [...new Set(snippets)].sort());
   });
 
+  it('was built with the size profile whenever the toolchain can (rust-src installed)', async () => {
+    const installed = await run('rustup', ['component', 'list', '--installed']);
+    const recorded = join(ROOT, 'target', 'spa-oauth-build-profile');
+    assert.ok(existsSync(recorded), `${recorded} is missing: build pkg/ with scripts/build.sh`);
+    const profile = readFileSync(recorded, 'utf8').trim();
+    if (/^rust-src/m.test(installed.stdout)) {
+      assert.equal(profile, 'size', 'scripts/build.sh fell back to the plain profile (about 10 KB larger)');
+    } else {
+      assert.match(profile, /^plain: /);
+    }
+  });
+
   it('has a complete package.json', () => {
     const manifest = JSON.parse(readFileSync(join(snapshot, 'package.json'), 'utf8'));
     assert.equal(manifest.name, 'spa-oauth');
