@@ -5,6 +5,13 @@
 // Refused requests get 401 with an RFC 6750 §3 challenge: `Bearer error="invalid_token"` when a
 // token came and the OP refused it, a bare `Bearer realm` when none came. CORS lets the page's
 // origins call it with an Authorization header and read WWW-Authenticate.
+//
+// With `audience` (opt in), it is instead a resource server of its own (RFC 9068 / RFC 8707):
+// it takes JWT access tokens only, checks their RS256 signature against the issuer's JWKS, their
+// `iss`, `exp`/`nbf` and that `aud` names ITS audience, and answers any `GET <path>` with what it
+// saw: `{ api, path, audience, scope, sub }` (the `scope` claim, or B2C's `scp`; never a token).
+// A token for another audience is refused like a bad one: 401 `Bearer error="invalid_token"`.
+import { createPublicKey, verify } from 'node:crypto';
 import { createServer } from 'node:http';
 
 import { fingerprint } from './fingerprint.mjs';
@@ -41,13 +48,83 @@ function bearerToken(header) {
   return match ? match[1] : null;
 }
 
+const unquoted = (text) => String(text).replace(/["\\]/g, "'");
+
+/** A JSON value from base64url, or null. */
+function decodeJson(part) {
+  try {
+    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The RS256 JWT checks of a resource server: `{ claims }` when `token` is good for `audience`,
+ * else `{ refusal }` (a short reason, for the WWW-Authenticate error_description and the log).
+ * `keyFor(kid)` resolves the issuer's public key (or null).
+ */
+async function checkJwt(token, { issuer, audience, keyFor, clockSkewSeconds }) {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { refusal: 'not a JWT' };
+  const header = decodeJson(parts[0]);
+  const claims = decodeJson(parts[1]);
+  if (!header || !claims) return { refusal: 'not a JWT' };
+  if (header.alg !== 'RS256') return { refusal: `alg ${header.alg} is not RS256` };
+  const key = await keyFor(header.kid);
+  if (!key) return { refusal: 'unknown signing key' };
+  const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
+  if (!signed) return { refusal: 'bad signature' };
+  if (claims.iss !== issuer) return { refusal: 'wrong issuer' };
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof claims.exp !== 'number' || claims.exp <= now - clockSkewSeconds) return { refusal: 'expired' };
+  if (typeof claims.nbf === 'number' && claims.nbf > now + clockSkewSeconds) return { refusal: 'not valid yet' };
+  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!audiences.includes(audience)) return { refusal: 'wrong audience' };
+  return { claims };
+}
+
+/** The issuer's keys by kid, fetched on first use and again for a kid not seen yet. */
+function jwksCache({ issuer, jwksUri }) {
+  let keys = null;
+  let uri = jwksUri ?? null;
+  async function load() {
+    uri ??= (await (await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()).jwks_uri;
+    const res = await fetch(uri);
+    if (res.status !== 200) throw new Error(`api-server: the JWKS answered HTTP ${res.status}`);
+    keys = new Map();
+    for (const jwk of (await res.json()).keys ?? []) {
+      if (jwk.kty === 'RSA' && (!jwk.use || jwk.use === 'sig')) keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+    }
+  }
+  return async (kid) => {
+    if (!keys?.has(kid)) await load();
+    return keys.get(kid) ?? null;
+  };
+}
+
 /**
  * Starts the API. `issuer`: the OP whose UserInfo endpoint judges tokens; `corsOrigins`: the
  * page origins allowed by CORS. `requests()` lists the non-preflight requests, oldest first:
  * `{ method, path, authorization: 'bearer' | 'none' | 'other', token: fingerprint | null, status }`.
+ *
+ * Resource-server mode (opt in): with `audience` (the RFC 8707 resource URI, or a B2C API's
+ * application id), tokens are JWTs checked as said at the top, signed by the keys at `jwksUri`
+ * (default: the issuer's discovered jwks_uri) and issued by `issuer` exactly. `name` names the
+ * API in its answers and its challenge's realm (default 'e2e-api'); `clockSkewSeconds` (default
+ * 0) is the leeway on exp/nbf. Each `requests()` entry then also has `audience` and `scope` (what
+ * the token said, null when refused) and `refusal` (why it was refused, or null).
  * @returns {Promise<{ origin: string, port: number, requests(): object[], close(): Promise<void> }>}
  */
-export async function startApi({ issuer, corsOrigins, port = 0 }) {
+export async function startApi({
+  issuer, corsOrigins, port = 0, audience, jwksUri, name, clockSkewSeconds = 0,
+}) {
+  if (audience !== undefined) {
+    return startResourceServer({
+      issuer, corsOrigins, port, audience, jwksUri, name: name ?? 'e2e-api', clockSkewSeconds,
+    });
+  }
   const userinfo = await userInfoEndpoint(issuer);
   const log = [];
 
@@ -64,6 +141,43 @@ export async function startApi({ issuer, corsOrigins, port = 0 }) {
     return { status: 502, body: { error: `userinfo answered HTTP ${answer.status}` } };
   }
 
+  return serve({ port, corsOrigins, log, judge, entryOf: () => ({}) });
+}
+
+/** The resource-server mode of startApi. */
+async function startResourceServer({
+  issuer, corsOrigins, port, audience, jwksUri, name, clockSkewSeconds,
+}) {
+  if (typeof audience !== 'string' || !audience) throw new TypeError('startApi: audience must be a non-empty string');
+  const keyFor = jwksCache({ issuer, jwksUri });
+  const realm = `realm="${unquoted(name)}"`;
+  const log = [];
+
+  async function judge(req, entry) {
+    const { pathname } = new URL(req.url, 'http://localhost');
+    if (req.method !== 'GET') return { status: 405, headers: { Allow: 'GET' }, body: { error: 'method_not_allowed' } };
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return { status: 401, headers: { 'WWW-Authenticate': `Bearer ${realm}` } };
+    const { claims, refusal } = await checkJwt(token, { issuer, audience, keyFor, clockSkewSeconds });
+    if (refusal) {
+      entry.refusal = refusal;
+      return {
+        status: 401,
+        headers: { 'WWW-Authenticate': `Bearer ${realm}, error="invalid_token", error_description="${unquoted(refusal)}"` },
+      };
+    }
+    const scope = typeof claims.scope === 'string' ? claims.scope : typeof claims.scp === 'string' ? claims.scp : null;
+    Object.assign(entry, { audience, scope });
+    return { status: 200, body: { api: name, path: pathname, audience, scope, sub: claims.sub ?? null } };
+  }
+
+  return serve({
+    port, corsOrigins, log, judge, entryOf: () => ({ audience: null, scope: null, refusal: null }),
+  });
+}
+
+/** The HTTP side shared by both modes: CORS, the log, the answer of `judge(req, entry)`. */
+async function serve({ port, corsOrigins, log, judge, entryOf }) {
   const server = createServer(async (req, res) => {
     const cors = corsHeaders(req, corsOrigins);
     if (req.method === 'OPTIONS') {
@@ -82,9 +196,10 @@ export async function startApi({ issuer, corsOrigins, port = 0 }) {
       authorization: token ? 'bearer' : header ? 'other' : 'none',
       token: fingerprint(token),
       status: null,
+      ...entryOf(),
     };
     log.push(entry);
-    const { status, headers = {}, body } = await judge(req).catch(() => ({ status: 500 }));
+    const { status, headers = {}, body } = await judge(req, entry).catch(() => ({ status: 500 }));
     entry.status = status;
     send(res, status, { ...cors, ...headers }, body);
   });
