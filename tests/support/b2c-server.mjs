@@ -29,6 +29,22 @@
 // Errors: {"error":"…","error_description":"AADB2Cnnnnn: …"}. Refresh tokens rotate: a refresh
 // token that was already used is refused (AADB2C90129).
 //
+// Web APIs (B2C_APIS): two API applications registered in the tenant, each with an App ID URI
+// `https://{tenant}/<api>` and published scopes `https://{tenant}/<api>/<scope>`; the SPA has
+// (admin-consented) permission to all of them unless a test withholds some
+// (set({ missingPermissions })). As B2C documents and its users report:
+//   - one access token is for ONE resource: a scope list naming two (two APIs, or an API and the
+//     client id) is refused, at authorize (redirect) and at the token endpoint (HTTP 400), with
+//     {"error":"invalid_request","error_description":"AADB2C90146: The scope '<scope as sent>'
+//     provided in request specifies more than one resource for an access token, which is not
+//     supported.\r\nCorrelation ID: …\r\nTimestamp: …\r\n"};
+//   - a scope the app has no permission for -> invalid_request AADB2C90205 ("This application
+//     does not have sufficient permissions against this web resource to perform the operation.");
+//   - a refresh_token grant may name any permitted resource's scopes (the refresh token is not
+//     bound to the login's scope); its access token has `aud` = that API's application id and
+//     `scp` = the scope names ("orders.read orders.write"), the answer's `resource` = that id and
+//     `scope` = the scopes as asked; the refresh token rotates as always.
+//
 // Everything is recorded for assertions: authorize requests (their parameters), token requests
 // (grant type, the query's `p` values, the path policy, the body, the answer), discovery and
 // JWKS fetches, and the fingerprints of every token issued. Nothing is ever printed.
@@ -41,6 +57,26 @@ import { closer, listen } from './listen.mjs';
 export const TENANT = 'contoso.onmicrosoft.com';
 export const TENANT_ID = '775527ff-9a37-4307-8b3d-cc311f58d925';
 export const CLIENT_ID = '90c0fe63-bcf2-44d5-8fb7-b8bbc0b29dc6';
+/**
+ * The web APIs registered in the tenant: application (client) id, App ID URI and scope names.
+ * A scope is requested as `<appIdUri>/<name>`; a token for it has `aud` = `appId`.
+ */
+export const B2C_APIS = Object.freeze({
+  orders: Object.freeze({
+    appId: '3c1a6f59-5b0e-4e35-9d8b-2f4a7a0e11c1',
+    appIdUri: `https://${TENANT}/orders-api`,
+    scopes: Object.freeze(['orders.read', 'orders.write']),
+  }),
+  inventory: Object.freeze({
+    appId: 'c7e2d0a4-8f13-4b6e-a25d-91b0f3c4e8d2',
+    appIdUri: `https://${TENANT}/inventory-api`,
+    scopes: Object.freeze(['inventory.read']),
+  }),
+});
+
+/** The full scope URIs of a registered API (all of them, or the `names` given). */
+export const b2cScopes = (api, names = B2C_APIS[api].scopes) => names.map((n) => `${B2C_APIS[api].appIdUri}/${n}`);
+
 /** The tenant's policies, as named in the tenant (matching is case-insensitive). */
 export const POLICIES = ['b2c_1_sign_in', 'b2c_1_sign_up', 'b2c_1_edit_profile', 'B2C_1A_signup_signin'];
 
@@ -174,19 +210,70 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
     return token;
   }
 
+  // ---- scopes and resources ----------------------------------------------------------------
+
+  const OIDC_SCOPES = new Set(['openid', 'offline_access', 'profile']);
+
+  /** The registered API a scope URI belongs to, with the scope's name, or null. */
+  function apiOfScope(scope) {
+    for (const api of Object.values(B2C_APIS)) {
+      if (scope.startsWith(`${api.appIdUri}/`)) return { api, name: scope.slice(api.appIdUri.length + 1) };
+    }
+    return null;
+  }
+
+  /**
+   * The resource a scope is for: null for OpenID Connect's own scopes, the client id for
+   * itself, else the App ID URI (everything before the last `/`) of a scope URI.
+   */
+  function resourceOfScope(scope) {
+    if (OIDC_SCOPES.has(scope)) return null;
+    if (scope === clientId) return clientId;
+    const at = scope.lastIndexOf('/');
+    return scope.includes('://') && at > 0 ? scope.slice(0, at) : scope;
+  }
+
+  /**
+   * Checks a requested scope list the way B2C does (`raw`: the scope parameter as sent, quoted in
+   * the error): one resource at most, every API scope registered and permitted. Throws the
+   * B2CError B2C would answer; returns the API asked for (or null: the client id / no resource).
+   */
+  function checkScopeResources(scopes, raw) {
+    const resources = new Set(scopes.map(resourceOfScope).filter(Boolean));
+    if (resources.size > 1) {
+      throw new B2CError(400, 'invalid_request', describe('AADB2C90146', `The scope '${raw}' provided in request specifies more than one resource for an access token, which is not supported.`));
+    }
+    const missing = new Set(state.switches.missingPermissions ?? []);
+    let asked = null;
+    for (const scope of scopes) {
+      if (resourceOfScope(scope) === null || scope === clientId) continue;
+      const found = apiOfScope(scope);
+      if (!found || !found.api.scopes.includes(found.name) || missing.has(scope)) {
+        throw new B2CError(400, 'invalid_request', describe('AADB2C90205', 'This application does not have sufficient permissions against this web resource to perform the operation.'));
+      }
+      asked = found.api;
+    }
+    return asked;
+  }
+
   /** B2C's token response for `grant`; `nonce` only when redeeming a code. */
   function tokenResponse(grant, { scope, nonce }) {
     const now = nowS();
-    const lifetime = state.switches.accessTokenLifetime ?? ACCESS_TOKEN_LIFETIME_S;
+    const api = checkScopeResources(scope.split(' ').filter(Boolean), scope);
+    const lifetime = (api && state.switches.apiAccessTokenLifetime) || (state.switches.accessTokenLifetime ?? ACCESS_TOKEN_LIFETIME_S);
     const notBefore = now + (state.switches.notBeforeAheadSeconds ?? 0);
+    const audience = api ? api.appId : clientId;
+    const scp = api ? scope.split(' ').map(apiOfScope).filter(Boolean).map((s) => s.name).join(' ') : 'user_impersonation';
     const accessToken = record('access', jwt({
-      iss: issuer(), exp: now + lifetime, nbf: notBefore, aud: clientId, oid: grant.sub, sub: grant.sub,
-      ...policyClaim(grant.policy), scp: 'user_impersonation', azp: clientId, ver: '1.0', iat: now,
+      iss: issuer(), exp: now + lifetime, nbf: notBefore, aud: audience, oid: grant.sub, sub: grant.sub,
+      ...policyClaim(grant.policy), scp, azp: clientId, ver: '1.0', iat: now,
       jti: randomUUID(),
-    }), grant, { notBefore });
+    }), grant, { notBefore, audience });
     const refreshToken = record('refresh', b64url(randomBytes(48)), grant);
+    // The refresh token is the session's, not the access token's: it keeps the login's scope.
     state.refreshTokens.set(refreshToken, {
-      ...grant, scope, used: false, expiresAt: Date.now() + REFRESH_TOKEN_LIFETIME_S * 1000,
+      ...grant, scope: grant.loginScope ?? scope, loginScope: grant.loginScope ?? scope, used: false,
+      expiresAt: Date.now() + REFRESH_TOKEN_LIFETIME_S * 1000,
     });
     const body = {
       not_before: String(notBefore),
@@ -195,7 +282,7 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       scope,
       expires_in: String(lifetime),
       expires_on: String(now + lifetime),
-      resource: clientId,
+      resource: audience,
       profile_info: b64url(JSON.stringify({ ver: '1.0', tid: TENANT_ID, oid: grant.sub, upn: null, name: grant.name })),
       refresh_token: refreshToken,
       refresh_token_expires_in: String(REFRESH_TOKEN_LIFETIME_S),
@@ -254,9 +341,11 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       throw new B2CError(400, 'invalid_request', describe('AADB2C90006', `The redirect URI '${body.redirect_uri}' provided in the request is not registered for the client ID '${clientId}'.`));
     }
     const asked = body.scope ? body.scope.split(' ').filter(Boolean) : grant.scope.split(' ');
-    const granted = new Set(grant.scope.split(' '));
-    const extra = asked.filter((s) => !granted.has(s));
-    if (extra.length) throw new B2CError(400, 'invalid_scope', describe('AADB2C90012', `The scope '${extra.join(' ')}' provided in request is not supported.`));
+    // Not bound to the login's scope: any scope of ONE permitted resource (checked below and in
+    // tokenResponse), besides OpenID Connect's own and the client id.
+    const unknown = asked.filter((s) => !OIDC_SCOPES.has(s) && s !== clientId && !s.includes('://'));
+    if (unknown.length) throw new B2CError(400, 'invalid_scope', describe('AADB2C90012', `The scope '${unknown.join(' ')}' provided in request is not supported.`));
+    checkScopeResources(asked, body.scope ?? grant.scope);
     grant.used = true; // rotation: each refresh token works once
     return tokenResponse(grant, { scope: asked.join(' ') });
   }
@@ -438,6 +527,12 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       refuse('invalid_scope', describe('AADB2C90012', `The scope '${unknown.join(' ') || params.scope}' provided in request is not supported.`));
       return;
     }
+    try {
+      checkScopeResources(scopes, params.scope);
+    } catch (err) {
+      refuse(err.error, err.description);
+      return;
+    }
     if (!params.state) {
       refuse('invalid_request', describe('AADB2C90024', 'The request does not contain a state parameter.'));
       return;
@@ -542,6 +637,7 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       entry.body = entry.params;
       entry.bodyKeys = Object.keys(all);
       entry.grantType = entry.params.grant_type ?? null;
+      entry.presented = fingerprint(entry.params.refresh_token);
       if (!String(entry.contentType).startsWith('application/x-www-form-urlencoded')) {
         throw new B2CError(400, 'invalid_request', describe('AADB2C90085', 'The body must be application/x-www-form-urlencoded.'));
       }
@@ -559,6 +655,7 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
         default: throw new B2CError(400, 'unsupported_grant_type', describe('AADB2C90086', `The supplied grant_type [${entry.grantType}] is not supported.`));
       }
       entry.issuedFp = { access: fingerprint(body.access_token), refresh: fingerprint(body.refresh_token), id: fingerprint(body.id_token) };
+      entry.audience = body.resource;
       answer(200, body);
     } catch (err) {
       if (!(err instanceof B2CError)) throw err;
@@ -661,7 +758,9 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
     /** The b2clogin.com style policy discovery document. */
     policyMetadataUrl: (policy) => `${base}/${policy}/v2.0/.well-known/openid-configuration`,
     /** Switches: `notBeforeAheadSeconds` (the access token's not_before/nbf this far ahead),
-     *  `accessTokenLifetime` (s), `discoveryEndpointStyle` ('path' | 'query'). */
+     *  `accessTokenLifetime` (s), `apiAccessTokenLifetime` (s, tokens for a B2C_APIS API; default
+     *  accessTokenLifetime), `discoveryEndpointStyle` ('path' | 'query'), `missingPermissions`
+     *  (scope URIs the app registration has no permission for: AADB2C90205). */
     set(switches) {
       Object.assign(state.switches, switches);
     },
@@ -677,7 +776,9 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
     get discoveryRequests() { return state.discoveryRequests; },
     get keysRequests() { return state.keysRequests; },
     get logoutRequests() { return state.logoutRequests; },
-    /** `{ kind: 'code' | 'access' | 'refresh' | 'id', fp, policy, at, notBefore? }` per token issued. */
+    /** The registered web APIs (B2C_APIS). */
+    apis: B2C_APIS,
+    /** `{ kind: 'code' | 'access' | 'refresh' | 'id', fp, policy, at, notBefore?, audience? }` per token issued. */
     get issued() { return state.issued; },
     /** Token requests of one grant type. */
     tokenRequestsOf: (grantType) => state.tokenRequests.filter((r) => r.grantType === grantType),
