@@ -1,15 +1,18 @@
 // spa-oauth demo: wires an AuthClient (the wasm package) to the page.
+import { LOCAL_OP, apiCalls, withLocalApis } from './apis.js';
 import {
   applyUrlOverrides, clearSettings, effectiveConfig, loadSettings, saveSettings,
 } from './settings.js';
 import * as view from './view.js';
+import { watchRequests } from './wire.js';
 
 // ---- Configuration ----------------------------------------------------------------------
 // Defaults: the local OP started by `npm run demo` (scripts/serve-demo.mjs). Override them
 // in the Settings form (kept in localStorage) or from a link, ?op=<issuer>&mode=query (the page
-// asks before it saves a link's settings: see settings.js).
+// asks before it saves a link's settings: see settings.js). With the local OP, the page also
+// calls the local APIs and the gateway (`apis`, added by withLocalApis: see apis.js).
 const DEFAULT_CONFIG = {
-  authority: 'http://localhost:4000',
+  authority: LOCAL_OP,
   clientId: 'spa-demo',
   redirectUri: `${location.origin}/`,
   scopes: ['openid', 'profile', 'email', 'offline_access'],
@@ -102,9 +105,64 @@ function wireActions(auth) {
   }));
 
   // A login, refresh or logout in another tab (storage: 'local'), or a refresh that ended the
-  // session, shows at once.
-  auth.on('tokensChanged', () => render(auth));
-  auth.on('loggedOut', () => render(auth));
+  // session, shows at once. An API's token (payload with `api`) joins the API tokens list.
+  auth.on('tokensChanged', (tokens) => {
+    if (tokens?.api) view.renderApiToken(tokens);
+    else render(auth);
+  });
+  auth.on('loggedOut', () => {
+    view.renderApiToken(null);
+    render(auth);
+  });
+}
+
+/** The answer of an API call, for display: status, challenge, and the body (JSON pretty-printed, capped). */
+async function readAnswer(response) {
+  const text = await response.text();
+  let body = text;
+  try {
+    body = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // not JSON: shown as it came
+  }
+  return {
+    status: response.status,
+    statusText: response.statusText,
+    challenge: response.headers.get('WWW-Authenticate'),
+    body: body.length > 4000 ? `${body.slice(0, 4000)}…` : body,
+  };
+}
+
+/**
+ * One API button: GET the call's URL with auth.fetch, which attaches the token of the `apis`
+ * entry covering it. `wrong`: the page sets another API's token itself (auth.fetch leaves an
+ * app's own Authorization header alone), to show that the API refuses it. The row shows what
+ * went over the wire (www/wire.js) and the answer.
+ */
+async function callApi(auth, call, wrong) {
+  const token = wrong ? call.wrong : call.token;
+  // Tells the login's (opaque) token apart; the API tokens speak for themselves (JWT claims).
+  const identify = (sent) => (sent === auth.getTokens()?.accessToken ? "the login's access token" : null);
+  const watch = watchRequests(call.url, identify);
+  let answer = null;
+  let error = null;
+  try {
+    const init = {};
+    if (wrong) {
+      const other = await auth.getAccessToken({ scopes: token.scopes, resource: token.resource });
+      if (other === null) throw { code: 'login_required', message: 'no session: log in first' };
+      init.headers = { Authorization: `Bearer ${other}` };
+    }
+    answer = await readAnswer(await auth.fetch(call.url, init));
+  } catch (err) {
+    error = err;
+  }
+  view.renderApiResult(call.index, { wrong, token, url: call.url, attempts: watch.stop(), answer, error });
+  if (error) throw error;
+}
+
+function wireApis(auth, config) {
+  view.renderApiCalls(apiCalls(config.apis), (call, wrong) => perform(auth, () => callApi(auth, call, wrong)));
 }
 
 function wireSettings() {
@@ -142,7 +200,7 @@ async function createClient(config) {
 async function main() {
   const problems = applyUrlOverrides(DEFAULT_CONFIG);
   const settings = loadSettings();
-  const config = effectiveConfig(DEFAULT_CONFIG, settings);
+  const config = withLocalApis(effectiveConfig(DEFAULT_CONFIG, settings));
   view.renderSettings(settings, config);
   view.showSettingsError(problems.join('; ') || null);
   wireSettings();
@@ -158,6 +216,7 @@ async function main() {
   // For the e2e tests and for poking around in the console.
   window.demo = { auth, config };
   wireActions(auth);
+  wireApis(auth, config);
 
   if (auth.isCallback()) view.setStatus('handling-callback');
   await perform(auth, async () => {

@@ -36,11 +36,13 @@ const ACTIONS = ['#login', '#get-token', '#logout', '#logout-everywhere'];
 /** Disables the session buttons while an operation runs (or when there is no client). */
 export function setBusy(busy) {
   for (const selector of ACTIONS) $(selector).disabled = busy;
+  if (busy) setApiButtons(false);
 }
 
 export function renderButtons({ loggedIn }) {
   setBusy(false);
   $('#login').disabled = loggedIn;
+  setApiButtons(loggedIn);
 }
 
 function claimsText(token) {
@@ -114,4 +116,126 @@ export function showSettingsError(message) {
   const el = $('#settings-error');
   el.textContent = message ?? '';
   el.hidden = !message;
+}
+
+// ---- APIs -----------------------------------------------------------------------------------
+
+const tokenLabel = ({ scopes, resource }) => `${scopes.join(' ')}${resource ? ` · resource ${resource}` : ''}`;
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === 'dataset') Object.assign(node.dataset, value);
+    else node[name] = value;
+  }
+  node.append(...children);
+  return node;
+}
+
+/**
+ * One row per call of www/apis.js apiCalls(): its URL, the token auth.fetch picks for it, a
+ * button that calls it and one that sends it another API's token. `onCall(call, wrong)` runs on
+ * a click (`wrong` false or true).
+ */
+export function renderApiCalls(calls, onCall) {
+  const list = $('#api-calls');
+  list.replaceChildren(...calls.map((call) => {
+    const own = el('button', { type: 'button', className: 'api-own', textContent: 'Call with auth.fetch' });
+    own.addEventListener('click', () => onCall(call, false));
+    const buttons = [own];
+    if (call.wrong) {
+      const wrong = el('button', {
+        type: 'button', className: 'api-wrong', textContent: `Send apis[${call.wrong.index}]'s token instead`,
+        title: `GET ${call.url} with the token for ${tokenLabel(call.wrong)}: the API must refuse it`,
+      });
+      wrong.addEventListener('click', () => onCall(call, true));
+      buttons.push(wrong);
+    }
+    return el('li', { className: 'api-call', dataset: { index: String(call.index) } },
+      el('div', {},
+        el('code', { textContent: `GET ${call.url}` }),
+        el('span', { className: 'muted', textContent: ` apis[${call.index}]: token for ${tokenLabel(call.token)}` })),
+      el('div', { className: 'actions' }, ...buttons),
+      el('dl', { className: 'tokens call-result', hidden: true }));
+  }));
+  $('#apis-none').hidden = calls.length > 0;
+}
+
+/** Enables the API buttons when there is a session and no other action runs. */
+export function setApiButtons(enabled) {
+  for (const button of document.querySelectorAll('#api-calls button')) button.disabled = !enabled;
+}
+
+/** What went: the token's audience and scopes (JWT claims), or what else is known of it. */
+function describeToken(attempt) {
+  if (!attempt.header) return 'none (no Authorization header)';
+  const { claims } = attempt;
+  if (claims) {
+    const aud = [claims.aud].flat().join(', ');
+    return `aud ${aud || '(none)'} · scope ${claims.scope ?? '(none)'}${attempt.is ? ` (${attempt.is})` : ''}`;
+  }
+  return attempt.is ?? 'opaque (not a JWT)';
+}
+
+/**
+ * A call's outcome in its row: `{ wrong, url, attempts (www/wire.js), answer: { status,
+ * statusText, challenge, body } | null, error }`. Each request sent is listed (auth.fetch
+ * retries once after a 401 invalid_token). The row's dataset carries what the tests read.
+ */
+export function renderApiResult(index, { wrong, token, url, attempts, answer, error }) {
+  const row = $(`#api-calls [data-index="${index}"]`);
+  const box = row.querySelector('.call-result');
+  const last = attempts.at(-1);
+  const claims = last?.claims ?? {};
+  Object.assign(row.dataset, {
+    calls: String(Number(row.dataset.calls ?? 0) + 1),
+    kind: wrong ? 'wrong' : 'own',
+    status: answer ? String(answer.status) : 'error',
+    aud: [claims.aud ?? ''].flat().join(' '),
+    scope: claims.scope ?? '',
+  });
+  const lines = [
+    ['Request', `GET ${url}`],
+    ['Token asked', wrong ? `another API's: ${tokenLabel(token)} (set by the page; auth.fetch leaves it alone)`
+      : `${tokenLabel(token)} (picked by auth.fetch: the longest apis prefix)`],
+  ];
+  attempts.forEach((attempt, n) => {
+    const label = attempts.length > 1 ? ` (try ${n + 1}, answered ${attempt.status})` : '';
+    lines.push([`Token sent${label}`, describeToken(attempt)]);
+    lines.push(['Authorization', attempt.header ?? '—']);
+  });
+  if (answer) {
+    lines.push(['Answer', `${answer.status} ${answer.statusText}`.trim()]);
+    if (answer.challenge) lines.push(['WWW-Authenticate', answer.challenge]);
+  } else {
+    lines.push(['Answer', `none: ${error?.code ?? 'error'} ${error?.description ?? error?.message ?? ''}`.trim()]);
+  }
+  box.replaceChildren(...lines.flatMap(([term, text]) => [el('dt', { textContent: term }), el('dd', { textContent: text })]));
+  if (answer) box.append(el('dt', { textContent: 'Body' }), el('dd', {}, el('pre', { className: 'claims answer-body', textContent: answer.body || '(empty)' })));
+  box.hidden = false;
+}
+
+const apiTokens = new Map();
+
+/**
+ * The API tokens minted since the page loaded, from `tokensChanged` events whose payload names
+ * an `api` ({ scopes, resource }): audience and scopes from the JWT, expiry, the token elided.
+ * `null` clears the list (logout).
+ */
+export function renderApiToken(tokens) {
+  if (tokens === null) apiTokens.clear();
+  else {
+    const claims = decodeJwtPayload(tokens.accessToken) ?? {};
+    apiTokens.set(`${[...tokens.api.scopes].sort().join(' ')}\n${tokens.api.resource ?? ''}`, {
+      asked: tokenLabel(tokens.api),
+      aud: [claims.aud ?? '—'].flat().join(', '),
+      scope: claims.scope ?? tokens.scope ?? '—',
+      expires: tokens.expiresAt ? new Date(Number(tokens.expiresAt)).toLocaleTimeString() : '—',
+      token: truncateToken(tokens.accessToken),
+    });
+  }
+  $('#api-tokens').replaceChildren(...[...apiTokens.values()].map((t) => el('li', {},
+    el('code', { textContent: t.asked }),
+    el('span', { textContent: ` → aud ${t.aud}, scope ${t.scope}, expires ${t.expires}, ${t.token}` }))));
+  $('#api-tokens-none').hidden = apiTokens.size > 0;
 }
