@@ -133,6 +133,83 @@ export function acquireLock(name) {
   });
 }
 
+// Popup logins, for src/browser/popup.rs. The page a popup lands on (popupRedirectUri, the
+// app's page or a blank one) hands the authorization response to the page that opened it over a
+// BroadcastChannel named after the login's state, and closes: the opener's handle on the popup
+// is useless once a provider page with Cross-Origin-Opener-Policy severed it (it then reads
+// `closed`), while a same-origin channel still connects the two. Popup logins' states start with
+// "p." (src/core/authorize.rs, Interaction). Nothing but the response parameters travels; the
+// opener accepts a message only for its own pending state, once, and checks it like a redirect.
+
+/**
+ * On the page a popup login landed on: hands the response over, cleans the URL, closes. The
+ * wasm passes the prefix (Interaction::state_prefix); an app's own landing page calls it bare.
+ */
+export function relayResponse(prefix = 'p.') {
+  const parts = [['query', location.search.slice(1)], ['fragment', location.hash.slice(1)]];
+  for (const [part, text] of parts) {
+    const state = new URLSearchParams(text).get('state');
+    if (!state?.startsWith(prefix)) continue;
+    const channel = new BroadcastChannel(`spa-oauth:${state}`);
+    channel.postMessage({ part, text });
+    channel.close();
+    history.replaceState(history.state, '', location.pathname);
+    window.close();
+    return true;
+  }
+  return false;
+}
+
+/** Opens the popup; must run in the click's task (popup blockers). Null when blocked. */
+export function openPopup(features) {
+  return window.open('about:blank', '_blank', features) ?? null;
+}
+
+export function navigatePopup(popup, url) {
+  popup.location.replace(url);
+}
+
+/** Throws when the popup is out of reach (severed, gone). */
+export function closePopup(popup) {
+  if (!popup.closed) popup.close();
+}
+
+// A popup that reads `closed` this soon after it was sent to the provider was most likely
+// severed by Cross-Origin-Opener-Policy, not closed by a user who had not seen the page yet:
+// then only the channel or the time-out can end the wait.
+const SEVERED_WITHIN_MS = 3000;
+// A popup that relays and closes itself reads `closed` as its message arrives: a moment's grace.
+const CLOSED_GRACE_MS = 500;
+
+/**
+ * Waits for the response of the popup login `state`: resolves `{ part, text }` (the raw query
+ * or fragment), rejects with 'closed' (the user closed the popup) or 'timeout'.
+ */
+export function awaitRelay(state, popup, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const channel = new BroadcastChannel(`spa-oauth:${state}`);
+    const started = Date.now();
+    let poll;
+    const finish = (settle, value) => {
+      channel.close();
+      clearInterval(poll);
+      clearTimeout(timer);
+      settle(value);
+    };
+    channel.onmessage = ({ data }) => {
+      const ok = data && (data.part === 'query' || data.part === 'fragment') && typeof data.text === 'string'
+        && new URLSearchParams(data.text).get('state') === state;
+      if (ok) finish(resolve, { part: data.part, text: data.text });
+    };
+    const timer = setTimeout(() => finish(reject, 'timeout'), timeoutMs);
+    poll = setInterval(() => {
+      if (!popup.closed) return;
+      clearInterval(poll);
+      if (Date.now() - started >= SEVERED_WITHIN_MS) setTimeout(() => finish(reject, 'closed'), CLOSED_GRACE_MS);
+    }, 250);
+  });
+}
+
 // Duplicated tabs, for src/browser/tab.rs. Browsers copy sessionStorage, refresh token
 // included, into a duplicated tab and into a window opened with window.open; if both pages
 // spent it, the second refresh would replay a rotated refresh token (RFC 9700 §4.14.2), which

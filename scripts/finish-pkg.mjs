@@ -27,7 +27,7 @@ function append(file, text) {
 
 append(
   'spa_oauth.js',
-  `export { AuthError } from './snippets/${dir}/js/api.js';
+  `export { AuthError, relayResponse } from './snippets/${dir}/js/api.js';
 import { AuthError as AuthErrorClass } from './snippets/${dir}/js/api.js';
 import { withJsMethods } from './client.js';
 withJsMethods(AuthClient, AuthErrorClass);`,
@@ -51,7 +51,14 @@ export class AuthError extends Error {
   /** \`interaction_required\` for one API's token: that API's scopes, for \`loginRedirect({ scopes })\`. */
   readonly scopes?: string[];
   constructor(code: AuthErrorCode, message: string, description?: string, status?: number, b2cCode?: string, providerError?: string, scopes?: string);
-}`,
+}
+
+/**
+ * On a page a \`loginPopup()\` lands on (\`popupRedirectUri\`): hands the response to the page
+ * that opened the popup and closes it; \`false\` when the URL holds no popup login's response.
+ * Needs no \`init()\`. (\`handleRedirectCallback()\` does the same on the app's own page.)
+ */
+export function relayResponse(): boolean;`,
 );
 
 // wasm-bindgen declares [Symbol.dispose]() on classes: typings need the lib that defines it, or

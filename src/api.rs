@@ -11,7 +11,7 @@ use std::rc::Rc;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::browser::set_property;
+use crate::browser::{popup, set_property};
 use crate::client::{oidc, session, Client};
 use crate::core::authorize::LoginOptions;
 use crate::core::b2c;
@@ -84,6 +84,10 @@ export interface AuthClientConfig {
   postLogoutRedirectUri?: string;
   /** Trace each step on the console (never a secret). Default `'off'`. */
   logLevel?: 'off' | 'info' | 'debug';
+  /** Where a popup login lands (same origin; its page relays the response). Default: `redirectUri`. */
+  popupRedirectUri?: string;
+  /** How long `loginPopup()` waits for the user. Default 300. */
+  popupTimeoutSeconds?: number;
   /** Time-out of each request to the provider. Default 30. */
   timeoutSeconds?: number;
   /** Accept plain-http endpoints beyond localhost (test set-ups only). Default false. */
@@ -178,7 +182,7 @@ export type AuthErrorCode =
   | 'invalid_config' | 'state_mismatch' | 'invalid_response' | 'issuer_mismatch' | 'transaction_expired'
   | 'invalid_token_response' | 'http_error' | 'network_error' | 'discovery_error' | 'storage_error'
   | 'crypto_error' | 'login_required' | 'invalid_id_token' | 'invalid_userinfo' | 'token_not_yet_valid'
-  | 'interaction_required'
+  | 'interaction_required' | 'popup_blocked' | 'popup_closed' | 'timeout'
   | 'access_denied' | 'invalid_request' | 'unauthorized_client' | 'unsupported_response_type' | 'invalid_scope'
   | 'server_error' | 'temporarily_unavailable' | 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type'
   | (string & {});
@@ -223,6 +227,30 @@ impl AuthClient {
         })
     }
 
+    /// Logs in in a popup, without navigating this window; resolves `{ appState }` once the
+    /// session is stored. Call it from a click handler, before any `await`: the popup opens
+    /// right away (popup blockers).
+    #[wasm_bindgen(js_name = loginPopup, unchecked_return_type = "Promise<{ appState?: unknown }>")]
+    pub fn login_popup(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "LoginRedirectOptions")] options: Option<Object>,
+    ) -> Promise {
+        let popup = popup::Popup::open();
+        let inner = self.inner.clone();
+        promise(async move {
+            let popup = popup?;
+            let (options, app_state) = match read_login_options(options.as_ref()) {
+                Ok(read) => read,
+                Err(e) => {
+                    popup.close();
+                    return Err(e.into());
+                }
+            };
+            let app_state = inner.login_popup(popup, options, app_state).await?;
+            Ok(app_state_result(app_state).into())
+        })
+    }
+
     /// Whether the current URL holds an authorization response for this client.
     #[wasm_bindgen(js_name = isCallback)]
     pub fn is_callback(&self) -> bool {
@@ -239,13 +267,12 @@ impl AuthClient {
         let is_callback = self.inner.is_callback();
         let inner = self.inner.clone();
         let promise = promise(async move {
-            let Some(app_state) = inner.handle_redirect_callback().await? else { return Ok(JsValue::NULL) };
-            let result = Object::new();
-            if let Some(json) = app_state {
-                let value = js_sys::JSON::parse(&json).unwrap_or(JsValue::UNDEFINED);
-                set_property(&result, "appState", &value);
+            // The page a popup login landed on hands the response to the opener.
+            if popup::relay() {
+                return Ok(JsValue::NULL);
             }
-            Ok(result.into())
+            let Some(app_state) = inner.handle_redirect_callback().await? else { return Ok(JsValue::NULL) };
+            Ok(app_state_result(app_state).into())
         });
         if is_callback {
             *self.callback.borrow_mut() = Some(promise.clone());
@@ -377,6 +404,16 @@ fn read_login_options(options: Option<&Object>) -> Result<(LoginOptions, Option<
     let json =
         js_sys::JSON::stringify(&app_state).map_err(|_| AuthError::config("appState", "must be JSON-serialisable"))?;
     Ok((login, json.as_string()))
+}
+
+/// `{ appState }` of a finished login (`appState` absent when the login carried none).
+fn app_state_result(app_state: Option<String>) -> Object {
+    let result = Object::new();
+    if let Some(json) = app_state {
+        let value = js_sys::JSON::parse(&json).unwrap_or(JsValue::UNDEFINED);
+        set_property(&result, "appState", &value);
+    }
+    result
 }
 
 /// A JS promise of `flow`. Every flow is boxed into one future type, so the wasm carries one

@@ -9,6 +9,7 @@ pub mod jws;
 pub mod location;
 pub mod lock;
 pub mod log;
+pub mod popup;
 pub mod shared;
 pub mod storage;
 pub mod tab;

@@ -6,7 +6,9 @@ use super::Client;
 use crate::browser::log::public_part;
 use crate::browser::{crypto, location, now_ms};
 use crate::core::authorize::{authorization_url, LoginOptions};
-use crate::core::callback::{looks_like_response, parse_response, response_part, strip_response_params, Outcome};
+use crate::core::callback::{
+    looks_like_response, parse_response, response_part, strip_response_params, AuthorizationResponse, Outcome,
+};
 use crate::core::config::ResponseMode;
 use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
@@ -29,8 +31,22 @@ impl Client {
     /// RFC 6749 §4.1.1 and RFC 7636 §4.1-4.3: draws `state` and the verifier, saves the
     /// transaction (replacing any earlier one of this tab) and returns the authorization URL.
     pub async fn authorization_request(&self, options: LoginOptions, app_state: Option<String>) -> Result<String> {
+        let (url, tx) = self.prepare_login(options, app_state).await?;
+        self.tx_store.set(&self.keys.login, &tx.to_json())?;
+        // A logout abandoned at the provider is over once a new login starts.
+        self.tx_store.remove(&self.keys.logout);
+        Ok(url)
+    }
+
+    /// A fresh transaction (`state` with the prefix of `options.interaction`, a nonce with
+    /// `openid`, the PKCE verifier) and the authorization URL that carries it.
+    pub(super) async fn prepare_login(
+        &self,
+        options: LoginOptions,
+        app_state: Option<String>,
+    ) -> Result<(String, Transaction)> {
         let metadata = self.metadata().await?;
-        let state = pkce::random_value(&crypto::random_bytes()?);
+        let state = [options.interaction.state_prefix(), &pkce::random_value(&crypto::random_bytes()?)].concat();
         let nonce = match self.config.is_oidc() {
             true => Some(pkce::random_value(&crypto::random_bytes()?)),
             false => None,
@@ -48,16 +64,13 @@ impl Client {
         let tx = Transaction {
             state,
             verifier: Secret::new(verifier),
-            redirect_uri: self.config.redirect_uri.clone(),
+            redirect_uri: self.config.redirect_uri_for(options.interaction).to_owned(),
             app_state,
             created_at_ms: now_ms(),
             policy: options.policy(&self.config).map(str::to_owned),
             nonce,
         };
-        self.tx_store.set(&self.keys.login, &tx.to_json())?;
-        // A logout abandoned at the provider is over once a new login starts.
-        self.tx_store.remove(&self.keys.logout);
-        Ok(url)
+        Ok((url, tx))
     }
 
     /// Whether the page's URL is this client's redirect URI carrying an authorization response
@@ -112,6 +125,13 @@ impl Client {
         let response = parse_response(response_part(mode, &url.search, &url.hash))?;
 
         let tx = self.take_transaction(&response.state)?;
+        self.redeem(response, tx).await.map(Some)
+    }
+
+    /// RFC 6749 §4.1.2-§4.1.4: a response whose `state` matched `tx` (a redirect's, a popup's or
+    /// a silent frame's): the provider's error, or the code redeemed with the transaction's
+    /// verifier, the ID token checked and the tokens stored. Returns the login's app state.
+    pub(super) async fn redeem(&self, response: AuthorizationResponse, tx: Transaction) -> Result<Option<String>> {
         if tx.is_expired(now_ms()) {
             return Err(AuthError::new(
                 ErrorKind::TransactionExpired,
@@ -150,7 +170,7 @@ impl Client {
         let tokens = self.checked_login_id_token(tokens, tx.nonce.as_deref()).await?;
         self.log.info(&[&lifetime_line("callback: logged in", &tokens)]);
         self.store_login_tokens(tokens).await?;
-        Ok(Some(tx.app_state))
+        Ok(tx.app_state)
     }
 
     /// A response in the part of the URL the response mode did not ask for. A code there is

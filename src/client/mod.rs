@@ -2,6 +2,7 @@
 //! [`crate::browser`] doing the I/O. Nothing here is exported to JavaScript ([`crate::api`] is).
 //!
 //! - [`login`]: authorization request and redirect callback (RFC 6749 §4.1).
+//! - [`popup`]: the same login in a popup (`loginPopup`).
 //! - [`session`]: the tokens, their refresh (§6), logout and cross-tab sync.
 //! - [`oidc`]: ID token verification, user claims, UserInfo, logout at the provider.
 //! - [`resource`]: `auth.fetch`, calls to APIs with the token (RFC 6750).
@@ -10,6 +11,7 @@
 pub mod apis;
 pub mod login;
 pub mod oidc;
+pub mod popup;
 pub mod resource;
 pub mod session;
 
@@ -82,12 +84,15 @@ impl Client {
     /// Opens storage and restores a stored session.
     pub fn new(config: ClientConfig) -> Result<Client> {
         // The response must come back to this app: its storage holds the transaction.
+        // A popup's landing page hands the response over a same-origin channel.
         let page_origin = location::current()?.origin;
-        if origin_of(&config.redirect_uri).as_deref() != Some(page_origin.as_str()) {
-            return Err(AuthError::config(
-                "redirectUri",
-                &["must be on this page's origin (", &page_origin, "), where the login transaction is kept"].concat(),
-            ));
+        for (field, uri) in [("redirectUri", &config.redirect_uri), ("popupRedirectUri", &config.popup_redirect_uri)] {
+            if origin_of(uri).as_deref() != Some(page_origin.as_str()) {
+                return Err(AuthError::config(
+                    field,
+                    &["must be on this page's origin (", &page_origin, "), where the login transaction is kept"].concat(),
+                ));
+            }
         }
         let token_store = Store::open(config.storage)?;
         let tx_store = Store::open(StorageKind::Session)?;

@@ -8,7 +8,30 @@ use super::error::{AuthError, Result};
 use super::pkce::CHALLENGE_METHOD;
 use super::url::with_query;
 
-/// Per-login options of `loginRedirect()`.
+/// How a login reaches the provider and comes back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Interaction {
+    /// The window navigates to the provider and back to `redirectUri` (`loginRedirect`).
+    #[default]
+    Redirect,
+    /// A popup does, landing on `popupRedirectUri`, whose page hands the response to this one
+    /// (`loginPopup`).
+    Popup,
+}
+
+impl Interaction {
+    /// What `state` starts with, so that the page the response lands on knows to hand it over
+    /// instead of redeeming it (js/api.js `relayResponse`). The rest of `state` is 32 random
+    /// bytes, as for every login.
+    pub fn state_prefix(self) -> &'static str {
+        match self {
+            Interaction::Redirect => "",
+            Interaction::Popup => "p.",
+        }
+    }
+}
+
+/// Per-login options of `loginRedirect()` and `loginPopup()`.
 #[derive(Clone, Debug, Default)]
 pub struct LoginOptions {
     /// OIDC Core §3.1.2.1 `prompt` (`login`, `consent`, `none`, `select_account`).
@@ -22,6 +45,8 @@ pub struct LoginOptions {
     pub policy: Option<String>,
     /// More scopes to consent to in this login (incremental consent), beyond the configured ones.
     pub scopes: Vec<String>,
+    /// Set by the library, not by the app: how this login comes back.
+    pub interaction: Interaction,
 }
 
 impl LoginOptions {
@@ -56,7 +81,7 @@ pub fn authorization_url(
     let mut params: Vec<(&str, &str)> = vec![
         ("client_id", &config.client_id),
         ("response_type", "code"),
-        ("redirect_uri", &config.redirect_uri),
+        ("redirect_uri", config.redirect_uri_for(options.interaction)),
         ("response_mode", config.response_mode.as_str()),
         ("scope", &scope),
         ("state", state),

@@ -2,6 +2,7 @@
 //! that every later step can rely on it. Each rejection is `invalid_config` naming the field.
 
 use super::apis::{check_apis, check_one_b2c_resource, Api, RawApi};
+use super::authorize::Interaction;
 use super::error::{AuthError, Result};
 use super::id_token::DEFAULT_CLOCK_SKEW_S;
 use super::text::{integer, push_separator};
@@ -113,6 +114,10 @@ pub struct RawConfig {
     pub allow_http: Option<bool>,
     /// `apis`
     pub apis: Vec<RawApi>,
+    /// `popupRedirectUri`
+    pub popup_redirect_uri: Option<String>,
+    /// `popupTimeoutSeconds`
+    pub popup_timeout_seconds: Option<String>,
 }
 
 /// A validated client configuration.
@@ -160,6 +165,10 @@ pub struct ClientConfig {
     pub allow_http: bool,
     /// The APIs `auth.fetch` and `getAccessToken({ scopes })` get their own tokens for.
     pub apis: Vec<Api>,
+    /// Where a popup login lands (`popupRedirectUri`, default `redirectUri`).
+    pub popup_redirect_uri: String,
+    /// How long `loginPopup()` waits for the user (`popupTimeoutSeconds`, default 300).
+    pub popup_timeout_ms: i64,
 }
 
 /// Default of `timeoutSeconds`: a provider that has not answered in 30 s is not going to.
@@ -176,6 +185,14 @@ impl ClientConfig {
     /// discovery finds.
     pub fn url_rules(&self) -> UrlRules {
         UrlRules { allow_http: self.allow_http }
+    }
+
+    /// The redirect URI of a login that comes back by `interaction`.
+    pub fn redirect_uri_for(&self, interaction: Interaction) -> &str {
+        match interaction {
+            Interaction::Redirect => &self.redirect_uri,
+            Interaction::Popup => &self.popup_redirect_uri,
+        }
     }
 
     /// The `scope` parameter of the configured scopes.
@@ -222,6 +239,7 @@ struct Checked {
     expiry_margin_ms: i64,
     clock_skew_s: i64,
     apis: Vec<Api>,
+    popup_timeout_ms: i64,
 }
 
 impl RawConfig {
@@ -335,7 +353,26 @@ impl RawConfig {
         let expiry_margin_ms =
             whole_seconds("expiryMarginSeconds", &self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
         let apis = check_apis(&self.apis, urls, self.policy.is_some())?;
-        Ok(Checked { response_mode, storage, api_origins, log_level, timeout_s, expiry_margin_ms, clock_skew_s, apis })
+        if let Some(u) = &self.popup_redirect_uri {
+            if urls.endpoint("popupRedirectUri", u)?.has_fragment {
+                return Err(AuthError::config("popupRedirectUri", "must not contain a fragment (RFC 6749 §3.1.2)"));
+            }
+        }
+        let popup_timeout_ms = match whole_seconds("popupTimeoutSeconds", &self.popup_timeout_seconds, 300)? {
+            0 => return Err(AuthError::config("popupTimeoutSeconds", "must be at least 1")),
+            s => s * 1000,
+        };
+        Ok(Checked {
+            response_mode,
+            storage,
+            api_origins,
+            log_level,
+            timeout_s,
+            expiry_margin_ms,
+            clock_skew_s,
+            apis,
+            popup_timeout_ms,
+        })
     }
 
     /// The checked configuration, with its defaults filled in.
@@ -353,6 +390,7 @@ impl RawConfig {
         ClientConfig {
             client_id: self.client_id.unwrap_or_default(),
             post_logout_redirect_uri: self.post_logout_redirect_uri.unwrap_or_else(|| redirect_uri.clone()),
+            popup_redirect_uri: self.popup_redirect_uri.unwrap_or_else(|| redirect_uri.clone()),
             redirect_uri,
             scopes,
             response_mode: checked.response_mode,
@@ -372,6 +410,7 @@ impl RawConfig {
             timeout_s: checked.timeout_s,
             allow_http: self.allow_http.unwrap_or(false),
             apis: checked.apis,
+            popup_timeout_ms: checked.popup_timeout_ms,
         }
     }
 }

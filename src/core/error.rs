@@ -45,6 +45,12 @@ pub enum ErrorKind {
     LoginRequired,
     /// An API's token needs the user first (consent to its scopes); the session stays.
     InteractionRequired,
+    /// The browser refused to open the login popup (not called from a click).
+    PopupBlocked,
+    /// The user closed the login popup before the login finished.
+    PopupClosed,
+    /// A popup or frame gave no answer in time.
+    Timeout,
 }
 
 impl ErrorKind {
@@ -67,6 +73,9 @@ impl ErrorKind {
             ErrorKind::LoginRequired => "login_required",
             ErrorKind::TokenNotYetValid => "token_not_yet_valid",
             ErrorKind::InteractionRequired => "interaction_required",
+            ErrorKind::PopupBlocked => "popup_blocked",
+            ErrorKind::PopupClosed => "popup_closed",
+            ErrorKind::Timeout => "timeout",
         }
     }
 }

@@ -7,13 +7,13 @@
 //! (measured: -0.5 KB gzip of wasm + glue), and the reading is pure Rust, tested natively.
 
 use super::apis::{RawApi, TokenKey};
-use super::authorize::LoginOptions;
+use super::authorize::{Interaction, LoginOptions};
 use super::config::RawConfig;
 use super::error::{AuthError, Result};
 use super::json::Json;
 
 /// The options of `new AuthClient(config)`, with the names of DESIGN.md (a contract).
-pub const CONFIG_FIELDS: [&str; 22] = [
+pub const CONFIG_FIELDS: [&str; 24] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -36,6 +36,8 @@ pub const CONFIG_FIELDS: [&str; 22] = [
     "timeoutSeconds",
     "allowHttp",
     "apis",
+    "popupRedirectUri",
+    "popupTimeoutSeconds",
 ];
 
 /// The options of `loginRedirect()` read here; `appState` is the app's own JSON, kept apart.
@@ -71,6 +73,8 @@ pub fn read_config(text: Option<&str>) -> Result<RawConfig> {
         timeout_seconds: f.number("timeoutSeconds"),
         allow_http: f.boolean("allowHttp"),
         apis: f.apis("apis"),
+        popup_redirect_uri: f.string("popupRedirectUri"),
+        popup_timeout_seconds: f.number("popupTimeoutSeconds"),
     };
     f.finish().map(|()| raw)
 }
@@ -85,6 +89,7 @@ pub fn read_login_options(text: Option<&str>) -> Result<LoginOptions> {
         extra_params: f.string_map("extraParams"),
         policy: f.string("policy"),
         scopes: f.strings("scopes").unwrap_or_default(),
+        interaction: Interaction::Redirect,
     };
     f.finish().map(|()| options)
 }

@@ -241,8 +241,10 @@ describe('the Vite example, installed from the tarball', { timeout: 10 * MINUTE 
     `);
     const { stdout } = await runOk(process.execPath, ['node-import.mjs'], { cwd: app });
     const seen = JSON.parse(stdout);
-    assert.deepEqual(seen.exports, ['AuthClient', 'AuthError', 'default', 'initSync']);
-    assert.deepEqual(seen.kinds, { AuthClient: 'function', AuthError: 'function', default: 'function', initSync: 'function' });
+    assert.deepEqual(seen.exports, ['AuthClient', 'AuthError', 'default', 'initSync', 'relayResponse']);
+    assert.deepEqual(seen.kinds, {
+      AuthClient: 'function', AuthError: 'function', default: 'function', initSync: 'function', relayResponse: 'function',
+    });
     assert.equal(seen.newGlobals, false, 'importing the package changed globalThis');
     assert.equal(seen.name, 'spa-oauth');
     assert.equal(fileURLToPath(seen.wasm), join(app, 'node_modules', 'spa-oauth', 'spa_oauth_bg.wasm'));

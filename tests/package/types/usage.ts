@@ -5,6 +5,7 @@ import init, {
   AuthClient,
   AuthError,
   initSync,
+  relayResponse,
   type AuthClientConfig,
   type AuthErrorCode,
   type AuthEventName,
@@ -25,6 +26,7 @@ export type Checks = [
   Expect<Equal<ReturnType<Client['getTokens']>, TokenSet | null>>,
   Expect<Equal<ReturnType<Client['getUser']>, User | null>>,
   Expect<Equal<ReturnType<Client['getAccessToken']>, Promise<string | null>>>,
+  Expect<Equal<ReturnType<Client['loginPopup']>, Promise<{ appState?: unknown }>>>,
   Expect<Equal<ReturnType<Client['refresh']>, Promise<string>>>,
   Expect<Equal<ReturnType<Client['fetch']>, Promise<Response>>>,
   Expect<Equal<ReturnType<Client['getUserInfo']>, Promise<Record<string, unknown>>>>,
@@ -73,12 +75,21 @@ const config: AuthClientConfig = {
   clockSkewSeconds: 300,
   postLogoutRedirectUri: `${location.origin}/bye`,
   extraAuthParams: { ui_locales: 'fr' },
+  popupRedirectUri: `${location.origin}/popup.html`,
+  popupTimeoutSeconds: 120,
   apis: [
     { url: 'https://api.example.com/orders', scopes: ['orders:read'], resource: 'https://api.example.com' },
     { url: 'https://billing.example.com', scopes: ['billing:read'] },
   ],
 };
 const auth = new AuthClient(config);
+
+// ---- popup -----------------------------------------------------------------------------------
+export function onLoginClick(): Promise<{ appState?: unknown }> {
+  return auth.loginPopup({ appState: { returnTo: '/orders' }, loginHint: 'alice' });
+}
+// on popup.html: hands the response to the opener, then closes the popup
+export const relayed: boolean = relayResponse();
 
 // ---- several APIs ---------------------------------------------------------------------------
 export const ordersToken: Promise<string | null> = auth.getAccessToken({ scopes: ['orders:read'], resource: 'https://api.example.com' });
