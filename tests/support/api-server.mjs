@@ -114,7 +114,9 @@ function jwksCache({ issuer, jwksUri }) {
  * (default: the issuer's discovered jwks_uri) and issued by `issuer` exactly. `name` names the
  * API in its answers and its challenge's realm (default 'e2e-api'); `clockSkewSeconds` (default
  * 0) is the leeway on exp/nbf. Each `requests()` entry then also has `audience` and `scope` (what
- * the token said, null when refused) and `refusal` (why it was refused, or null).
+ * the token said, null when refused) and `refusal` (why it was refused, or null); the returned
+ * object also has `audience`, `name` and `refuse(fingerprint)`: from then on the token with that
+ * fingerprint (tests/support/fingerprint.mjs) is refused as revoked (401 invalid_token).
  * @returns {Promise<{ origin: string, port: number, requests(): object[], close(): Promise<void> }>}
  */
 export async function startApi({
@@ -152,13 +154,16 @@ async function startResourceServer({
   const keyFor = jwksCache({ issuer, jwksUri });
   const realm = `realm="${unquoted(name)}"`;
   const log = [];
+  const refused = new Set();
 
   async function judge(req, entry) {
     const { pathname } = new URL(req.url, 'http://localhost');
     if (req.method !== 'GET') return { status: 405, headers: { Allow: 'GET' }, body: { error: 'method_not_allowed' } };
     const token = bearerToken(req.headers.authorization);
     if (!token) return { status: 401, headers: { 'WWW-Authenticate': `Bearer ${realm}` } };
-    const { claims, refusal } = await checkJwt(token, { issuer, audience, keyFor, clockSkewSeconds });
+    const { claims, refusal } = refused.has(fingerprint(token))
+      ? { refusal: 'revoked' }
+      : await checkJwt(token, { issuer, audience, keyFor, clockSkewSeconds });
     if (refusal) {
       entry.refusal = refusal;
       return {
@@ -171,9 +176,10 @@ async function startResourceServer({
     return { status: 200, body: { api: name, path: pathname, audience, scope, sub: claims.sub ?? null } };
   }
 
-  return serve({
+  const api = await serve({
     port, corsOrigins, log, judge, entryOf: () => ({ audience: null, scope: null, refusal: null }),
   });
+  return { ...api, audience, name, refuse: (tokenFingerprint) => { refused.add(tokenFingerprint); } };
 }
 
 /** The HTTP side shared by both modes: CORS, the log, the answer of `judge(req, entry)`. */
