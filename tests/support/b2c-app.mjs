@@ -42,6 +42,8 @@ const describe = (e) => ({
   description: e?.description ?? null,
   b2cCode: e?.b2cCode ?? null,
   status: e?.status ?? null,
+  providerError: e?.providerError ?? null,
+  scopes: Array.isArray(e?.scopes) ? [...e.scopes] : e?.scopes ?? null,
 });
 app.describe = describe;
 app.login = (options) => {
