@@ -267,3 +267,25 @@ export function redactedUrl(href) {
   if (url.hash) url.hash = redact(new URLSearchParams(url.hash.slice(1))).toString();
   return url.href;
 }
+
+/**
+ * Opens the demo with its saved settings set directly (as the Settings form would save them),
+ * for configuration a link cannot carry: `provider` is merged over `{ authority: op.issuer }`
+ * (e.g. `{ scopes, apis, storage, expiryMarginSeconds }`), `mode` is the response mode. Waits
+ * until the page is ready and shows `expect`. In a second tab of the same context, the settings
+ * are already there: pass `save: false` to just open the page.
+ */
+export async function openDemoWithSettings(page, { web, op }, {
+  mode = 'fragment', provider = {}, expect = 'logged-out', save = true,
+} = {}) {
+  const root = new URL('/', web.origin).href;
+  if (save) {
+    await page.goto(root);
+    await page.evaluate(({ settings, responseMode }) => {
+      localStorage.setItem('spa-oauth-demo.provider', JSON.stringify(settings));
+      localStorage.setItem('spa-oauth-demo.responseMode', responseMode);
+    }, { settings: { authority: op.issuer, ...provider }, responseMode: mode });
+  }
+  await page.goto(root);
+  await waitForStatus(page, expect);
+}
