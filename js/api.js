@@ -47,14 +47,14 @@ export function optionsJson(value, skip) {
 // once however often it is passed; one that throws stops neither the others nor the library,
 // and its error is reported like an event listener's (reportError); listeners may add or
 // remove listeners while an event is delivered.
-const EVENTS = ['tokensChanged', 'loggedOut', 'refreshFailed'];
+const EVENTS = ['tokensChanged', 'loggedOut', 'refreshFailed', 'silentRenewed', 'silentRenewFailed'];
 
 export class Emitter {
   #listeners = new Map(EVENTS.map((event) => [event, new Set()]));
 
   #of(event, callback) {
     const listeners = this.#listeners.get(event);
-    if (!listeners) throw new AuthError('invalid_config', "event: must be 'tokensChanged', 'loggedOut' or 'refreshFailed'");
+    if (!listeners) throw new AuthError('invalid_config', `event: must be one of ${EVENTS.join(', ')}`);
     if (typeof callback !== 'function') throw new AuthError('invalid_config', 'callback: must be a function');
     return listeners;
   }
@@ -133,28 +133,32 @@ export function acquireLock(name) {
   });
 }
 
-// Popup logins, for src/browser/popup.rs. The page a popup lands on (popupRedirectUri, the
-// app's page or a blank one) hands the authorization response to the page that opened it over a
-// BroadcastChannel named after the login's state, and closes: the opener's handle on the popup
-// is useless once a provider page with Cross-Origin-Opener-Policy severed it (it then reads
-// `closed`), while a same-origin channel still connects the two. Popup logins' states start with
-// "p." (src/core/authorize.rs, Interaction). Nothing but the response parameters travels; the
-// opener accepts a message only for its own pending state, once, and checks it like a redirect.
+// Popup and silent logins, for src/browser/popup.rs and frame.rs. The page a popup or hidden
+// frame lands on (popupRedirectUri / silentRedirectUri: the app's page or a blank one) hands the
+// authorization response to the page that started the login over a BroadcastChannel named after
+// the login's state, and lets go: the opener's handle on a popup is useless once a provider page
+// with Cross-Origin-Opener-Policy severed it (it then reads `closed`), while a same-origin channel
+// still connects the two. Popup states start with "p.", silent ones with "s."
+// (src/core/authorize.rs, Interaction). Nothing but the response parameters travels; the
+// starting page accepts a message only for its own pending state, once, and checks it like a
+// redirect.
 
 /**
- * On the page a popup login landed on: hands the response over, cleans the URL, closes. The
- * wasm passes the prefix (Interaction::state_prefix); an app's own landing page calls it bare.
+ * On the page a popup or silent login landed on: hands the response over, cleans the URL, and
+ * closes a popup. The wasm passes the prefixes (Interaction::state_prefix); an app's own
+ * landing page calls it bare.
  */
-export function relayResponse(prefix = 'p.') {
+export function relayResponse(prefixes = ['p.', 's.']) {
   const parts = [['query', location.search.slice(1)], ['fragment', location.hash.slice(1)]];
   for (const [part, text] of parts) {
     const state = new URLSearchParams(text).get('state');
-    if (!state?.startsWith(prefix)) continue;
+    const prefix = state && prefixes.find((p) => state.startsWith(p));
+    if (!prefix) continue;
     const channel = new BroadcastChannel(`spa-oauth:${state}`);
     channel.postMessage({ part, text });
     channel.close();
     history.replaceState(history.state, '', location.pathname);
-    window.close();
+    if (prefix === 'p.') window.close();
     return true;
   }
   return false;
@@ -174,26 +178,29 @@ export function closePopup(popup) {
   if (!popup.closed) popup.close();
 }
 
-// A popup that reads `closed` this soon after it was sent to the provider was most likely
-// severed by Cross-Origin-Opener-Policy, not closed by a user who had not seen the page yet:
-// then only the channel or the time-out can end the wait.
-const SEVERED_WITHIN_MS = 3000;
-// A popup that relays and closes itself reads `closed` as its message arrives: a moment's grace.
-const CLOSED_GRACE_MS = 500;
+/** A hidden frame at `url`, for a silent login. */
+export function openFrame(url) {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.setAttribute('aria-hidden', 'true');
+  frame.src = url;
+  document.body.append(frame);
+  return frame;
+}
 
 /**
- * Waits for the response of the popup login `state`: resolves `{ part, text }` (the raw query
- * or fragment), rejects with 'closed' (the user closed the popup) or 'timeout'.
+ * Waits for the response of the login `state` on its channel: resolves `{ part, text }` (the
+ * raw query or fragment), rejects with 'timeout' after `timeoutMs`, or with what `watch(fail)`
+ * reports through `fail(reason)`. Returns the watch's clean-up with the promise's settling.
  */
-export function awaitRelay(state, popup, timeoutMs) {
+function awaitChannel(state, timeoutMs, watch) {
   return new Promise((resolve, reject) => {
     const channel = new BroadcastChannel(`spa-oauth:${state}`);
-    const started = Date.now();
-    let poll;
+    let stopWatching = () => {};
     const finish = (settle, value) => {
       channel.close();
-      clearInterval(poll);
       clearTimeout(timer);
+      stopWatching();
       settle(value);
     };
     channel.onmessage = ({ data }) => {
@@ -202,12 +209,57 @@ export function awaitRelay(state, popup, timeoutMs) {
       if (ok) finish(resolve, { part: data.part, text: data.text });
     };
     const timer = setTimeout(() => finish(reject, 'timeout'), timeoutMs);
-    poll = setInterval(() => {
+    stopWatching = watch((reason) => finish(reject, reason));
+  });
+}
+
+// A popup that reads `closed` this soon after it was sent to the provider was most likely
+// severed by Cross-Origin-Opener-Policy, not closed by a user who had not seen the page yet:
+// then only the channel or the time-out can end the wait.
+const SEVERED_WITHIN_MS = 3000;
+// A popup that relays and closes itself reads `closed` as its message arrives: a moment's grace.
+const CLOSED_GRACE_MS = 500;
+
+/** A popup login's response; rejects 'closed' (the user closed the popup) or 'timeout'. */
+export function awaitPopup(state, popup, timeoutMs) {
+  return awaitChannel(state, timeoutMs, (fail) => {
+    const started = Date.now();
+    let grace;
+    const poll = setInterval(() => {
       if (!popup.closed) return;
       clearInterval(poll);
-      if (Date.now() - started >= SEVERED_WITHIN_MS) setTimeout(() => finish(reject, 'closed'), CLOSED_GRACE_MS);
+      if (Date.now() - started >= SEVERED_WITHIN_MS) grace = setTimeout(() => fail('closed'), CLOSED_GRACE_MS);
     }, 250);
+    return () => { clearInterval(poll); clearTimeout(grace); };
   });
+}
+
+// A frame whose document, once loaded, is not of this origin is showing the provider's page
+// (one that wants the user) or the browser's error page (X-Frame-Options, CSP frame-ancestors):
+// no answer will come. A moment's grace for a provider that answers through a page of its own.
+const REFUSED_GRACE_MS = 1500;
+
+/**
+ * A silent login's response; rejects 'refused' (the frame stayed off this origin) or 'timeout'.
+ * The frame is removed either way.
+ */
+export function awaitFrame(state, frame, timeoutMs) {
+  const waiting = awaitChannel(state, timeoutMs, (fail) => {
+    let grace;
+    const loaded = () => {
+      clearTimeout(grace);
+      let ours = false;
+      try {
+        ours = frame.contentWindow.location.origin === location.origin;
+      } catch {
+        // another origin's document, or the browser's error page
+      }
+      if (!ours) grace = setTimeout(() => fail('refused'), REFUSED_GRACE_MS);
+    };
+    frame.addEventListener('load', loaded);
+    return () => { frame.removeEventListener('load', loaded); clearTimeout(grace); };
+  });
+  return waiting.finally(() => frame.remove());
 }
 
 // Duplicated tabs, for src/browser/tab.rs. Browsers copy sessionStorage, refresh token

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use js_sys::{Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use crate::browser::{popup, set_property};
+use crate::browser::{interaction, set_property};
 use crate::client::{oidc, session, Client};
 use crate::core::authorize::LoginOptions;
 use crate::core::b2c;
@@ -88,6 +88,12 @@ export interface AuthClientConfig {
   popupRedirectUri?: string;
   /** How long `loginPopup()` waits for the user. Default 300. */
   popupTimeoutSeconds?: number;
+  /** Where `ssoSilent()`'s hidden frame lands (same origin). Default: `redirectUri`. */
+  silentRedirectUri?: string;
+  /** How long `ssoSilent()` waits for the frame. Default 10. */
+  silentTimeoutSeconds?: number;
+  /** Renew a session whose refresh token is gone or refused with `ssoSilent()` once before it ends. Default: true when `silentRedirectUri` is set. */
+  silentRenew?: boolean;
   /** Time-out of each request to the provider. Default 30. */
   timeoutSeconds?: number;
   /** Accept plain-http endpoints beyond localhost (test set-ups only). Default false. */
@@ -140,7 +146,8 @@ export interface AuthClient {
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
   /**
    * Calls `callback` on `event`: `tokensChanged` (the new `TokenSet`), `loggedOut`,
-   * `refreshFailed` (the `AuthError`). Adding the same callback twice adds it once.
+   * `refreshFailed` (the `AuthError`), `silentRenewed`, `silentRenewFailed` (the `AuthError`).
+   * Adding the same callback twice adds it once.
    */
   on(event: AuthEventName, callback: Function): void;
   /** Stops calling `callback` on `event`. */
@@ -148,7 +155,7 @@ export interface AuthClient {
 }
 
 /** Events of `auth.on(name, callback)`. */
-export type AuthEventName = 'tokensChanged' | 'loggedOut' | 'refreshFailed';
+export type AuthEventName = 'tokensChanged' | 'loggedOut' | 'refreshFailed' | 'silentRenewed' | 'silentRenewFailed';
 
 /** Options of `loginRedirect()`. */
 export interface LoginRedirectOptions {
@@ -235,7 +242,7 @@ impl AuthClient {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "LoginRedirectOptions")] options: Option<Object>,
     ) -> Promise {
-        let popup = popup::Popup::open();
+        let popup = interaction::Popup::open();
         let inner = self.inner.clone();
         promise(async move {
             let popup = popup?;
@@ -248,6 +255,23 @@ impl AuthClient {
             };
             let app_state = inner.login_popup(popup, options, app_state).await?;
             Ok(app_state_result(app_state).into())
+        })
+    }
+
+    /// Logs in without the user when the provider still has their session (a hidden frame,
+    /// `prompt=none`); resolves once the session is stored. Throws the provider's
+    /// `login_required` / `interaction_required` / `consent_required`, or `timeout`.
+    #[wasm_bindgen(js_name = ssoSilent, unchecked_return_type = "Promise<void>")]
+    pub fn sso_silent(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ loginHint?: string }")] options: Option<Object>,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        promise(async move {
+            let text = options.and_then(|o| options_json(&o, None));
+            let login_hint = options::read_silent_options(text.as_deref())?;
+            inner.sso_silent(login_hint).await?;
+            Ok(JsValue::UNDEFINED)
         })
     }
 
@@ -268,7 +292,7 @@ impl AuthClient {
         let inner = self.inner.clone();
         let promise = promise(async move {
             // The page a popup login landed on hands the response to the opener.
-            if popup::relay() {
+            if interaction::relay() {
                 return Ok(JsValue::NULL);
             }
             let Some(app_state) = inner.handle_redirect_callback().await? else { return Ok(JsValue::NULL) };

@@ -1,5 +1,6 @@
-//! The popup of `loginPopup()` and the channel its response comes back on (the JS half, and
-//! why a channel rather than `window.opener`, is in js/api.js).
+//! The popup of `loginPopup()`, the hidden frame of `ssoSilent()`, and the channel their
+//! responses come back on (the JS half, and why a channel rather than `window.opener`, is in
+//! js/api.js).
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -12,17 +13,21 @@ use crate::core::error::{AuthError, ErrorKind, Result};
 #[wasm_bindgen(module = "/js/api.js")]
 extern "C" {
     #[wasm_bindgen(js_name = relayResponse)]
-    fn relay_response(prefix: &str) -> bool;
+    fn relay_response(prefixes: Vec<String>) -> bool;
     #[wasm_bindgen(js_name = openPopup)]
     fn open_popup(features: &str) -> JsValue;
     #[wasm_bindgen(js_name = navigatePopup, catch)]
     fn navigate_popup(popup: &JsValue, url: &str) -> core::result::Result<(), JsValue>;
     #[wasm_bindgen(js_name = closePopup, catch)]
     fn close_popup(popup: &JsValue) -> core::result::Result<(), JsValue>;
-    #[wasm_bindgen(js_name = awaitRelay)]
-    fn await_relay(state: &str, popup: &JsValue, timeout_ms: f64) -> Promise;
+    #[wasm_bindgen(js_name = awaitPopup)]
+    fn await_popup(state: &str, popup: &JsValue, timeout_ms: f64) -> Promise;
+    #[wasm_bindgen(js_name = openFrame)]
+    fn open_frame(url: &str) -> JsValue;
+    #[wasm_bindgen(js_name = awaitFrame)]
+    fn await_frame(state: &str, frame: &JsValue, timeout_ms: f64) -> Promise;
 
-    /// What [`await_relay`] resolves with: `{ part, text }`.
+    /// What the waits resolve with: `{ part, text }`.
     type Relayed;
     #[wasm_bindgen(method, getter)]
     fn part(this: &Relayed) -> String;
@@ -30,10 +35,11 @@ extern "C" {
     fn text(this: &Relayed) -> String;
 }
 
-/// On the page a popup login landed on: hands the response to the opener and closes the
-/// popup. `false` when the URL holds no popup login's response.
+/// On the page a popup or silent login landed on: hands the response to the page that started
+/// it (and closes a popup). `false` when the URL holds no such response.
 pub fn relay() -> bool {
-    relay_response(Interaction::Popup.state_prefix())
+    let prefixes = [Interaction::Popup, Interaction::Silent].map(|i| i.state_prefix().to_owned());
+    relay_response(prefixes.to_vec())
 }
 
 /// The popup's size: room for a provider's sign-in form.
@@ -71,19 +77,50 @@ impl Popup {
     /// came in and its text. `popup_closed` when the user closed the popup, `timeout` after
     /// `timeout_ms`.
     pub async fn response(&self, state: &str, timeout_ms: i64) -> Result<(ResponseMode, String)> {
-        let relayed = JsFuture::from(await_relay(state, &self.0, timeout_ms as f64)).await.map_err(|reason| {
-            match reason.as_string().as_deref() {
-                Some("closed") => closed(),
-                _ => AuthError::new(
-                    ErrorKind::Timeout,
-                    "no answer from the popup in time (popupTimeoutSeconds); the user may have closed it after a provider page severed it from this window",
-                ),
-            }
-        })?;
-        let relayed: Relayed = relayed.unchecked_into();
-        let mode = if relayed.part() == "query" { ResponseMode::Query } else { ResponseMode::Fragment };
-        Ok((mode, relayed.text()))
+        relayed(await_popup(state, &self.0, timeout_ms as f64), |reason| match reason {
+            "closed" => closed(),
+            _ => AuthError::new(
+                ErrorKind::Timeout,
+                "no answer from the popup in time (popupTimeoutSeconds); the user may have closed it after a provider page severed it from this window",
+            ),
+        })
+        .await
     }
+}
+
+/// The hidden frame of a silent login; removed once its wait is over.
+pub struct Frame(JsValue);
+
+impl Frame {
+    /// A hidden frame at `url`.
+    pub fn open(url: &str) -> Frame {
+        Frame(open_frame(url))
+    }
+
+    /// Waits for the response of the login whose state is `state`. `timeout` when none comes:
+    /// quickly, with why, when the frame stayed on another origin's page.
+    pub async fn response(&self, state: &str, timeout_ms: i64) -> Result<(ResponseMode, String)> {
+        relayed(await_frame(state, &self.0, timeout_ms as f64), |reason| match reason {
+            "refused" => AuthError::new(
+                ErrorKind::Timeout,
+                "the provider's page stayed in the hidden frame: it refuses to be framed (X-Frame-Options, CSP frame-ancestors) or wants the user; use loginPopup() or loginRedirect()",
+            ),
+            _ => AuthError::new(
+                ErrorKind::Timeout,
+                "no answer from the hidden frame in time (silentTimeoutSeconds): the provider may refuse to be framed, or the browser blocks its cookies in frames",
+            ),
+        })
+        .await
+    }
+}
+
+/// The relayed response of `waiting`: the part of the URL and its text; `failed` maps the
+/// reason the wait gave up.
+async fn relayed(waiting: Promise, failed: impl Fn(&str) -> AuthError) -> Result<(ResponseMode, String)> {
+    let relayed = JsFuture::from(waiting).await.map_err(|reason| failed(&reason.as_string().unwrap_or_default()))?;
+    let relayed: Relayed = relayed.unchecked_into();
+    let mode = if relayed.part() == "query" { ResponseMode::Query } else { ResponseMode::Fragment };
+    Ok((mode, relayed.text()))
 }
 
 fn closed() -> AuthError {

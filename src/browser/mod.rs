@@ -5,11 +5,11 @@
 pub mod crypto;
 pub mod events;
 pub mod http;
+pub mod interaction;
 pub mod jws;
 pub mod location;
 pub mod lock;
 pub mod log;
-pub mod popup;
 pub mod shared;
 pub mod storage;
 pub mod tab;

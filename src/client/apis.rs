@@ -62,27 +62,43 @@ impl Client {
             };
             self.session.restore(Some(stored));
         }
-        let current = self.session.tokens().ok_or_else(|| login_required("there is no session"))?;
-        if let Some(token) = fresh_enough(&current) {
-            return Ok(token);
-        }
-        let refresh_token = current
-            .refresh_token
-            .clone()
-            .ok_or_else(|| login_required("an API's token needs the session's refresh token (ask for offline_access)"))?;
-        self.log.info(&["api token: minting for '", &key.scope(), "'"]);
-        let metadata = self.metadata().await?;
-        let scope = key.scope();
-        let body =
-            refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri, key.resource.as_deref());
-        let sent_at = now_ms();
-        let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
-        let fresh = match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
-            Ok(fresh) => fresh,
-            Err(e) => {
+        // At most two grants: the second after a silent renewal replaced a dead refresh token.
+        let mut renewed = false;
+        let (current, fresh) = loop {
+            let current = self.session.tokens().ok_or_else(|| login_required("there is no session"))?;
+            if let Some(token) = fresh_enough(&current) {
+                return Ok(token);
+            }
+            let refresh_token = current.refresh_token.clone().ok_or_else(|| {
+                login_required("an API's token needs the session's refresh token (ask for offline_access)")
+            })?;
+            self.log.info(&["api token: minting for '", &key.scope(), "'"]);
+            let metadata = self.metadata().await?;
+            let scope = key.scope();
+            let body = refresh_body(
+                &self.config.client_id,
+                &refresh_token,
+                &scope,
+                &self.config.redirect_uri,
+                key.resource.as_deref(),
+            );
+            let sent_at = now_ms();
+            let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
+            match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
+                Ok(fresh) => break (current, fresh),
                 // Consent for this API only: the session and the other tokens stay, no event.
-                let e = e.needing_interaction_for(&scope);
-                return Err(if e.scopes.is_some() { e } else { self.refresh_refused(e).await });
+                Err(e) if e.code != "invalid_grant" || renewed => {
+                    let e = e.needing_interaction_for(&scope);
+                    if e.scopes.is_some() {
+                        return Err(e);
+                    }
+                    let refused = self.refresh_refused(e).await.err();
+                    return Err(refused.unwrap_or_else(|| login_required("the refresh token was refused twice")));
+                }
+                Err(e) => {
+                    self.refresh_refused(e).await?;
+                    renewed = true;
+                }
             }
         };
         let token = fresh.access_token.expose().to_owned();

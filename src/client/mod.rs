@@ -2,16 +2,16 @@
 //! [`crate::browser`] doing the I/O. Nothing here is exported to JavaScript ([`crate::api`] is).
 //!
 //! - [`login`]: authorization request and redirect callback (RFC 6749 §4.1).
-//! - [`popup`]: the same login in a popup (`loginPopup`).
+//! - [`interactive`]: the same login in a popup (`loginPopup`) or a hidden frame (`ssoSilent`).
 //! - [`session`]: the tokens, their refresh (§6), logout and cross-tab sync.
 //! - [`oidc`]: ID token verification, user claims, UserInfo, logout at the provider.
 //! - [`resource`]: `auth.fetch`, calls to APIs with the token (RFC 6750).
 //! - [`apis`]: an access token per API from one refresh token (several APIs).
 
 pub mod apis;
+pub mod interactive;
 pub mod login;
 pub mod oidc;
-pub mod popup;
 pub mod resource;
 pub mod session;
 
@@ -86,7 +86,12 @@ impl Client {
         // The response must come back to this app: its storage holds the transaction.
         // A popup's landing page hands the response over a same-origin channel.
         let page_origin = location::current()?.origin;
-        for (field, uri) in [("redirectUri", &config.redirect_uri), ("popupRedirectUri", &config.popup_redirect_uri)] {
+        let landing_pages = [
+            ("redirectUri", &config.redirect_uri),
+            ("popupRedirectUri", &config.popup_redirect_uri),
+            ("silentRedirectUri", &config.silent_redirect_uri),
+        ];
+        for (field, uri) in landing_pages {
             if origin_of(uri).as_deref() != Some(page_origin.as_str()) {
                 return Err(AuthError::config(
                     field,

@@ -364,10 +364,11 @@ impl Client {
             self.session.restore(stored);
         }
         let current = self.session.tokens().ok_or_else(|| login_required("there is no session to refresh"))?;
-        let refresh_token = current
-            .refresh_token
-            .clone()
-            .ok_or_else(|| login_required("the session has no refresh token (ask for the offline_access scope)"))?;
+        let Some(refresh_token) = current.refresh_token.clone() else {
+            let missing = login_required("the session has no refresh token (ask for the offline_access scope)");
+            self.renew_silently(missing).await?;
+            return self.session.access_token().ok_or_else(|| login_required("there is no session"));
+        };
         let metadata = self.metadata().await?;
         let scope = current.scope.clone().unwrap_or_else(|| self.config.scope());
         let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri, None);
@@ -375,7 +376,10 @@ impl Client {
         let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
         let fresh = match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
             Ok(fresh) => fresh,
-            Err(e) => return Err(self.refresh_refused(e).await),
+            Err(e) => {
+                self.refresh_refused(e).await?;
+                return self.session.access_token().ok_or_else(|| login_required("there is no session"));
+            }
         };
         // From here on the provider may have rotated the refresh token away: the new one is
         // stored, or the session ends; the old one is never kept.
@@ -399,17 +403,45 @@ impl Client {
 
     /// The token endpoint refused the refresh or gave no usable answer: the session stays,
     /// unless the refresh token itself is dead (RFC 6749 §5.2 `invalid_grant`: expired,
-    /// revoked or replayed), which ends it with `login_required`.
-    pub(super) async fn refresh_refused(&self, e: AuthError) -> AuthError {
+    /// revoked or replayed), which ends it with `login_required`, or, with silent renewal, is
+    /// renewed by a silent login: then `Ok`, and the session holds new tokens.
+    pub(super) async fn refresh_refused(&self, e: AuthError) -> Result<()> {
         self.log.info(&["refresh: failed (", &e.code, ")"]);
         if e.code != "invalid_grant" {
             self.session.events.emit("refreshFailed", &e.clone().into());
-            return e;
+            return Err(e);
         }
         let mut ended = login_required("the provider refused the refresh token (invalid_grant): log in again");
         ended.description = e.description.clone();
         ended.status = e.status;
-        self.end_session(e, ended).await
+        if !self.config.silent_renew {
+            return Err(self.end_session(e, ended).await);
+        }
+        self.session.events.emit("refreshFailed", &e.into());
+        self.renew_silently(ended).await
+    }
+
+    /// Silent renewal: a session whose refresh token is missing or dead tries one silent login
+    /// (`ssoSilent`, a hidden frame) before it ends, when the app enabled it (`silentRenew`,
+    /// `silentRedirectUri`). `silentRenewed` or `silentRenewFailed` (the frame's error) tell
+    /// the app; without renewal, or when it fails, the session ends with `ended`.
+    async fn renew_silently(&self, ended: AuthError) -> Result<()> {
+        if !self.config.silent_renew {
+            return Err(ended);
+        }
+        self.log.info(&["refresh: renewing the session silently (", &ended.code, ")"]);
+        match self.sso_silent(None).await {
+            Ok(()) => {
+                self.session.events.emit("silentRenewed", &JsValue::UNDEFINED);
+                Ok(())
+            }
+            Err(e) => {
+                self.log.info(&["refresh: silent renewal failed (", &e.code, ")"]);
+                self.session.events.emit("silentRenewFailed", &e.into());
+                self.logout().await;
+                Err(ended)
+            }
+        }
     }
 
     /// Ends the session after a failed refresh: `refreshFailed` with `cause`, every copy of

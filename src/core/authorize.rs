@@ -17,6 +17,9 @@ pub enum Interaction {
     /// A popup does, landing on `popupRedirectUri`, whose page hands the response to this one
     /// (`loginPopup`).
     Popup,
+    /// A hidden frame does, with `prompt=none` (OIDC Core §3.1.2.1), landing on
+    /// `silentRedirectUri` (`ssoSilent`, silent renewal).
+    Silent,
 }
 
 impl Interaction {
@@ -27,6 +30,7 @@ impl Interaction {
         match self {
             Interaction::Redirect => "",
             Interaction::Popup => "p.",
+            Interaction::Silent => "s.",
         }
     }
 }
@@ -91,8 +95,11 @@ pub fn authorization_url(
     if let Some(n) = nonce {
         params.push(("nonce", n));
     }
-    if let Some(p) = &options.prompt {
-        params.push(("prompt", p));
+    // A silent login must never show the user anything: the provider answers at once.
+    match (&options.prompt, options.interaction) {
+        (_, Interaction::Silent) => params.push(("prompt", "none")),
+        (Some(p), _) => params.push(("prompt", p)),
+        (None, _) => {}
     }
     if let Some(h) = &options.login_hint {
         params.push(("login_hint", h));
@@ -198,6 +205,25 @@ mod tests {
         };
         let e = authorization_url(&c, "https://op.example.com/auth", "s", None, "c", &mixed).unwrap_err();
         assert!(e.message.contains("AADB2C90146"));
+    }
+
+    #[test]
+    fn each_interaction_has_its_redirect_uri_state_prefix_and_prompt() {
+        let mut c = config("query");
+        c.popup_redirect_uri = "http://localhost:8080/popup".into();
+        c.silent_redirect_uri = "http://localhost:8080/silent".into();
+        let url_for = |interaction, prompt: Option<&str>| {
+            let opts = LoginOptions { interaction, prompt: prompt.map(Into::into), ..Default::default() };
+            params(&authorization_url(&c, "https://op.example.com/auth", "s", None, "c", &opts).unwrap())
+        };
+        let silent = url_for(Interaction::Silent, Some("login"));
+        assert_eq!((get(&silent, "prompt"), get(&silent, "redirect_uri")), (vec!["none"], vec!["http://localhost:8080/silent"]));
+        let popup = url_for(Interaction::Popup, Some("login"));
+        assert_eq!((get(&popup, "prompt"), get(&popup, "redirect_uri")), (vec!["login"], vec!["http://localhost:8080/popup"]));
+        let redirect = url_for(Interaction::Redirect, None);
+        assert_eq!((get(&redirect, "prompt"), get(&redirect, "redirect_uri")), (vec![], vec!["http://localhost:8080/cb"]));
+        let prefixes = [Interaction::Redirect, Interaction::Popup, Interaction::Silent].map(Interaction::state_prefix);
+        assert_eq!(prefixes, ["", "p.", "s."]);
     }
 
     #[test]

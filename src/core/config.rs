@@ -118,6 +118,12 @@ pub struct RawConfig {
     pub popup_redirect_uri: Option<String>,
     /// `popupTimeoutSeconds`
     pub popup_timeout_seconds: Option<String>,
+    /// `silentRedirectUri`
+    pub silent_redirect_uri: Option<String>,
+    /// `silentTimeoutSeconds`
+    pub silent_timeout_seconds: Option<String>,
+    /// `silentRenew`
+    pub silent_renew: Option<bool>,
 }
 
 /// A validated client configuration.
@@ -169,6 +175,13 @@ pub struct ClientConfig {
     pub popup_redirect_uri: String,
     /// How long `loginPopup()` waits for the user (`popupTimeoutSeconds`, default 300).
     pub popup_timeout_ms: i64,
+    /// Where a silent login's frame lands (`silentRedirectUri`, default `redirectUri`).
+    pub silent_redirect_uri: String,
+    /// How long `ssoSilent()` waits for the frame (`silentTimeoutSeconds`, default 10).
+    pub silent_timeout_ms: i64,
+    /// Whether a session whose refresh token is gone or refused tries `ssoSilent()` once
+    /// before it ends (`silentRenew`, or a `silentRedirectUri` given).
+    pub silent_renew: bool,
 }
 
 /// Default of `timeoutSeconds`: a provider that has not answered in 30 s is not going to.
@@ -192,6 +205,7 @@ impl ClientConfig {
         match interaction {
             Interaction::Redirect => &self.redirect_uri,
             Interaction::Popup => &self.popup_redirect_uri,
+            Interaction::Silent => &self.silent_redirect_uri,
         }
     }
 
@@ -240,6 +254,7 @@ struct Checked {
     clock_skew_s: i64,
     apis: Vec<Api>,
     popup_timeout_ms: i64,
+    silent_timeout_ms: i64,
 }
 
 impl RawConfig {
@@ -353,15 +368,10 @@ impl RawConfig {
         let expiry_margin_ms =
             whole_seconds("expiryMarginSeconds", &self.expiry_margin_seconds, DEFAULT_EXPIRY_MARGIN_S)? * 1000;
         let apis = check_apis(&self.apis, urls, self.policy.is_some())?;
-        if let Some(u) = &self.popup_redirect_uri {
-            if urls.endpoint("popupRedirectUri", u)?.has_fragment {
-                return Err(AuthError::config("popupRedirectUri", "must not contain a fragment (RFC 6749 §3.1.2)"));
-            }
-        }
-        let popup_timeout_ms = match whole_seconds("popupTimeoutSeconds", &self.popup_timeout_seconds, 300)? {
-            0 => return Err(AuthError::config("popupTimeoutSeconds", "must be at least 1")),
-            s => s * 1000,
-        };
+        urls.optional("popupRedirectUri", &self.popup_redirect_uri)?;
+        urls.optional("silentRedirectUri", &self.silent_redirect_uri)?;
+        let popup_timeout_ms = timeout_ms("popupTimeoutSeconds", &self.popup_timeout_seconds, 300)?;
+        let silent_timeout_ms = timeout_ms("silentTimeoutSeconds", &self.silent_timeout_seconds, 10)?;
         Ok(Checked {
             response_mode,
             storage,
@@ -372,6 +382,7 @@ impl RawConfig {
             clock_skew_s,
             apis,
             popup_timeout_ms,
+            silent_timeout_ms,
         })
     }
 
@@ -391,6 +402,7 @@ impl RawConfig {
             client_id: self.client_id.unwrap_or_default(),
             post_logout_redirect_uri: self.post_logout_redirect_uri.unwrap_or_else(|| redirect_uri.clone()),
             popup_redirect_uri: self.popup_redirect_uri.unwrap_or_else(|| redirect_uri.clone()),
+            silent_redirect_uri: self.silent_redirect_uri.clone().unwrap_or_else(|| redirect_uri.clone()),
             redirect_uri,
             scopes,
             response_mode: checked.response_mode,
@@ -411,6 +423,8 @@ impl RawConfig {
             allow_http: self.allow_http.unwrap_or(false),
             apis: checked.apis,
             popup_timeout_ms: checked.popup_timeout_ms,
+            silent_timeout_ms: checked.silent_timeout_ms,
+            silent_renew: self.silent_renew.unwrap_or(self.silent_redirect_uri.is_some()),
         }
     }
 }
@@ -440,6 +454,14 @@ pub fn check_extra_param(field: &str, key: &str, value: &str) -> Result<()> {
         return Err(AuthError::config(field, &["'", key, "' is set by the library and cannot be overridden"].concat()));
     }
     Ok(())
+}
+
+/// A time-out of whole seconds from 1 to a day, in ms.
+fn timeout_ms(field: &str, value: &Option<String>, default: i64) -> Result<i64> {
+    match whole_seconds(field, value, default)? {
+        0 => Err(AuthError::config(field, "must be at least 1")),
+        s => Ok(s * 1000),
+    }
 }
 
 /// A number of seconds from 0 to a day, whole, given as JSON number text (`JSON.stringify`

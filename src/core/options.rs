@@ -13,7 +13,7 @@ use super::error::{AuthError, Result};
 use super::json::Json;
 
 /// The options of `new AuthClient(config)`, with the names of DESIGN.md (a contract).
-pub const CONFIG_FIELDS: [&str; 24] = [
+pub const CONFIG_FIELDS: [&str; 27] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -38,6 +38,9 @@ pub const CONFIG_FIELDS: [&str; 24] = [
     "apis",
     "popupRedirectUri",
     "popupTimeoutSeconds",
+    "silentRedirectUri",
+    "silentTimeoutSeconds",
+    "silentRenew",
 ];
 
 /// The options of `loginRedirect()` read here; `appState` is the app's own JSON, kept apart.
@@ -75,6 +78,9 @@ pub fn read_config(text: Option<&str>) -> Result<RawConfig> {
         apis: f.apis("apis"),
         popup_redirect_uri: f.string("popupRedirectUri"),
         popup_timeout_seconds: f.number("popupTimeoutSeconds"),
+        silent_redirect_uri: f.string("silentRedirectUri"),
+        silent_timeout_seconds: f.number("silentTimeoutSeconds"),
+        silent_renew: f.boolean("silentRenew"),
     };
     f.finish().map(|()| raw)
 }
@@ -106,6 +112,14 @@ pub fn read_token_options(text: Option<&str>) -> Result<Option<TokenKey>> {
         None if resource.is_some() => Err(AuthError::config("resource", "needs the API's scopes")),
         None => Ok(None),
     }
+}
+
+/// `ssoSilent(options)`: the `loginHint`, if any.
+pub fn read_silent_options(text: Option<&str>) -> Result<Option<String>> {
+    let json = parse(text, "ssoSilent options")?;
+    let mut f = Fields::new(&json, "ssoSilent options", &["loginHint"])?;
+    let hint = f.string("loginHint");
+    f.finish().map(|()| hint)
 }
 
 /// `logout(options)`: whether to go to the provider's end-session endpoint (default yes).

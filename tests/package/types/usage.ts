@@ -37,7 +37,8 @@ export type Checks = [
   Expect<Equal<ReturnType<Client['isCallback']>, boolean>>,
   Expect<Equal<ConstructorParameters<typeof AuthClient>, [config: AuthClientConfig]>>,
   Expect<Equal<Parameters<Client['on']>[0], AuthEventName>>,
-  Expect<Equal<AuthEventName, 'tokensChanged' | 'loggedOut' | 'refreshFailed'>>,
+  Expect<Equal<AuthEventName, 'tokensChanged' | 'loggedOut' | 'refreshFailed' | 'silentRenewed' | 'silentRenewFailed'>>,
+  Expect<Equal<ReturnType<Client['ssoSilent']>, Promise<void>>>,
   Expect<Equal<TokenSet['expiresAt'], number | undefined>>,
   Expect<Equal<TokenSet['tokenType'], 'Bearer'>>,
   Expect<Equal<AuthError['code'], AuthErrorCode>>,
@@ -77,6 +78,9 @@ const config: AuthClientConfig = {
   extraAuthParams: { ui_locales: 'fr' },
   popupRedirectUri: `${location.origin}/popup.html`,
   popupTimeoutSeconds: 120,
+  silentRedirectUri: `${location.origin}/silent.html`,
+  silentTimeoutSeconds: 5,
+  silentRenew: true,
   apis: [
     { url: 'https://api.example.com/orders', scopes: ['orders:read'], resource: 'https://api.example.com' },
     { url: 'https://billing.example.com', scopes: ['billing:read'] },
@@ -88,6 +92,17 @@ const auth = new AuthClient(config);
 export function onLoginClick(): Promise<{ appState?: unknown }> {
   return auth.loginPopup({ appState: { returnTo: '/orders' }, loginHint: 'alice' });
 }
+export async function signInQuietly(): Promise<boolean> {
+  try {
+    await auth.ssoSilent({ loginHint: 'alice@example.com' });
+    return true;
+  } catch (err) {
+    if (err instanceof AuthError && (err.code === 'login_required' || err.code === 'timeout')) return false;
+    throw err;
+  }
+}
+auth.on('silentRenewed', () => console.log('renewed without the user'));
+auth.on('silentRenewFailed', (err: AuthError) => console.warn(err.code));
 // on popup.html: hands the response to the opener, then closes the popup
 export const relayed: boolean = relayResponse();
 
