@@ -192,7 +192,7 @@ describe('several APIs: the test servers, driven by hand (no library)', { timeou
       });
       assert.equal(answer.status, 200, `refresh for ${api.resource}: ${JSON.stringify(show(answer.body))}`);
       assert.ok(answer.body.refresh_token && answer.body.refresh_token !== refreshToken, 'the refresh token rotated');
-      assert.equal(answer.body.id_token, undefined, 'no ID token without openid');
+      assert.equal('id_token' in answer.body, false, 'no ID token without openid');
       assert.deepEqual(scopeList(answer.body.scope), scopeList(api.scopes), 'the answer\'s scope');
       const claims = claimsOf(answer.body.access_token);
       assert.equal(claims?.aud, api.resource, 'aud is the resource');
@@ -327,7 +327,7 @@ describe('several APIs: the test servers, driven by hand (no library)', { timeou
     for (const [name, api] of [['orders', B2C_ORDERS], ['inventory', B2C_INVENTORY]]) {
       const answer = await refresh(refreshToken, api.scopes.join(' '));
       assert.equal(answer.status, 200, `refresh for ${name}: ${JSON.stringify(show(answer.body))}`);
-      assert.notEqual(answer.body.refresh_token, refreshToken, 'the refresh token rotated');
+      assert.notEqual(fingerprint(answer.body.refresh_token), fingerprint(refreshToken), 'the refresh token rotated');
       assert.equal(answer.body.resource, B2C_APIS[name].appId, 'the answer\'s resource');
       assert.equal(answer.body.scope, api.scopes.join(' '), 'the answer\'s scope: as asked');
       const claims = claimsOf(answer.body.access_token);
