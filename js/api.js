@@ -158,7 +158,10 @@ export function relayResponse(prefixes = ['p.', 's.']) {
     channel.postMessage({ part, text });
     channel.close();
     history.replaceState(history.state, '', location.pathname);
-    if (prefix === 'p.') window.close();
+    // Azure AD B2C "forgot password" (AADB2C90118): the opener may send this popup on to the
+    // password reset policy; it closes the popup otherwise.
+    const forgotPassword = /AADB2C90118/.test(new URLSearchParams(text).get('error_description') ?? '');
+    if (prefix === 'p.' && !forgotPassword) window.close();
     return true;
   }
   return false;

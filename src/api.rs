@@ -94,6 +94,8 @@ export interface AuthClientConfig {
   silentTimeoutSeconds?: number;
   /** Renew a session whose refresh token is gone or refused with `ssoSilent()` once before it ends. Default: true when `silentRedirectUri` is set. */
   silentRenew?: boolean;
+  /** Azure AD B2C: the policy a sign-in answering "forgot password" (AADB2C90118) continues with, redirect or popup alike. */
+  passwordResetPolicy?: string;
   /** Time-out of each request to the provider. Default 30. */
   timeoutSeconds?: number;
   /** Accept plain-http endpoints beyond localhost (test set-ups only). Default false. */

@@ -21,17 +21,24 @@ impl Client {
         options: LoginOptions,
         app_state: Option<String>,
     ) -> Result<Option<String>> {
-        let options = LoginOptions { interaction: Interaction::Popup, ..options };
-        let outcome = async {
-            let (url, tx) = self.prepare_login(options, app_state).await?;
-            self.log.info(&["login: popup to ", public_part(&url)]);
-            popup.navigate(&url)?;
-            let relayed = popup.response(&tx.state, self.config.popup_timeout_ms).await?;
-            self.relayed_response(relayed, tx)
+        let mut options = LoginOptions { interaction: Interaction::Popup, ..options };
+        let mut outcome = self.popup_login(&popup, options.clone(), app_state.clone()).await;
+        // Azure AD B2C "forgot password": the same popup goes on with the reset policy.
+        if outcome.as_ref().is_err_and(|e| self.is_forgotten_password(e)) {
+            self.log.info(&["login: forgot password; the popup continues with the password reset policy"]);
+            options.policy = self.config.password_reset_policy.clone();
+            outcome = self.popup_login(&popup, options, app_state).await;
         }
-        .await;
         popup.close();
-        let (response, tx) = outcome?;
+        outcome
+    }
+
+    async fn popup_login(&self, popup: &Popup, options: LoginOptions, app_state: Option<String>) -> Result<Option<String>> {
+        let (url, tx) = self.prepare_login(options, app_state).await?;
+        self.log.info(&["login: popup to ", public_part(&url)]);
+        popup.navigate(&url)?;
+        let relayed = popup.response(&tx.state, self.config.popup_timeout_ms).await?;
+        let (response, tx) = self.relayed_response(relayed, tx)?;
         self.redeem(response, tx).await
     }
 

@@ -9,6 +9,7 @@ use crate::core::authorize::{authorization_url, LoginOptions};
 use crate::core::callback::{
     looks_like_response, parse_response, response_part, strip_response_params, AuthorizationResponse, Outcome,
 };
+use crate::core::b2c::{error_code, FORGOT_PASSWORD};
 use crate::core::config::ResponseMode;
 use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
@@ -125,7 +126,21 @@ impl Client {
         let response = parse_response(response_part(mode, &url.search, &url.hash))?;
 
         let tx = self.take_transaction(&response.state)?;
-        self.redeem(response, tx).await.map(Some)
+        let app_state = tx.app_state.clone();
+        match self.redeem(response, tx).await {
+            Err(e) if self.is_forgotten_password(&e) => {
+                self.log.info(&["callback: forgot password; continuing with the password reset policy"]);
+                let reset = LoginOptions { policy: self.config.password_reset_policy.clone(), ..LoginOptions::default() };
+                self.login_redirect(reset, app_state).await.map(|()| None)
+            }
+            outcome => outcome.map(Some),
+        }
+    }
+
+    /// Azure AD B2C: the user chose "forgot password" on the sign-in page (AADB2C90118) and the
+    /// app named a policy that resets it, which the login then continues with.
+    pub(super) fn is_forgotten_password(&self, e: &AuthError) -> bool {
+        self.config.password_reset_policy.is_some() && e.description.as_deref().and_then(error_code) == Some(FORGOT_PASSWORD)
     }
 
     /// RFC 6749 §4.1.2-§4.1.4: a response whose `state` matched `tx` (a redirect's, a popup's or

@@ -74,6 +74,10 @@ fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<Strin
     })
 }
 
+/// B2C's code for "the user has forgotten their password" on a sign-in page: the app is to
+/// continue with its password reset policy.
+pub const FORGOT_PASSWORD: &str = "AADB2C90118";
+
 /// The `AADB2Cnnnnn` code in a B2C error description (`AADB2C90118` forgot password,
 /// `AADB2C90091` user cancelled, ...), so apps can branch on it.
 pub fn error_code(description: &str) -> Option<&str> {

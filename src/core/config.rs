@@ -124,6 +124,8 @@ pub struct RawConfig {
     pub silent_timeout_seconds: Option<String>,
     /// `silentRenew`
     pub silent_renew: Option<bool>,
+    /// `passwordResetPolicy`
+    pub password_reset_policy: Option<String>,
 }
 
 /// A validated client configuration.
@@ -182,6 +184,9 @@ pub struct ClientConfig {
     /// Whether a session whose refresh token is gone or refused tries `ssoSilent()` once
     /// before it ends (`silentRenew`, or a `silentRedirectUri` given).
     pub silent_renew: bool,
+    /// Azure AD B2C: the policy a sign-in that answers "forgot password" (AADB2C90118)
+    /// continues with, in the same kind of interaction (`passwordResetPolicy`).
+    pub password_reset_policy: Option<String>,
 }
 
 /// Default of `timeoutSeconds`: a provider that has not answered in 30 s is not going to.
@@ -339,6 +344,9 @@ impl RawConfig {
         if let Some(p) = &self.policy {
             check_policy("policy", p)?;
         }
+        if let Some(p) = &self.password_reset_policy {
+            check_policy("passwordResetPolicy", p)?;
+        }
         for (k, v) in &self.extra_auth_params {
             check_extra_param("extraAuthParams", k, v)?;
         }
@@ -425,6 +433,7 @@ impl RawConfig {
             popup_timeout_ms: checked.popup_timeout_ms,
             silent_timeout_ms: checked.silent_timeout_ms,
             silent_renew: self.silent_renew.unwrap_or(self.silent_redirect_uri.is_some()),
+            password_reset_policy: self.password_reset_policy,
         }
     }
 }

@@ -13,7 +13,7 @@ use super::error::{AuthError, Result};
 use super::json::Json;
 
 /// The options of `new AuthClient(config)`, with the names of DESIGN.md (a contract).
-pub const CONFIG_FIELDS: [&str; 27] = [
+pub const CONFIG_FIELDS: [&str; 28] = [
     "clientId",
     "redirectUri",
     "scopes",
@@ -41,6 +41,7 @@ pub const CONFIG_FIELDS: [&str; 27] = [
     "silentRedirectUri",
     "silentTimeoutSeconds",
     "silentRenew",
+    "passwordResetPolicy",
 ];
 
 /// The options of `loginRedirect()` read here; `appState` is the app's own JSON, kept apart.
@@ -81,6 +82,7 @@ pub fn read_config(text: Option<&str>) -> Result<RawConfig> {
         silent_redirect_uri: f.string("silentRedirectUri"),
         silent_timeout_seconds: f.number("silentTimeoutSeconds"),
         silent_renew: f.boolean("silentRenew"),
+        password_reset_policy: f.string("passwordResetPolicy"),
     };
     f.finish().map(|()| raw)
 }
