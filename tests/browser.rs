@@ -372,6 +372,10 @@ async fn one_refresh_token_mints_a_token_per_api_in_turn() {
     let reordered = TokenKey::new(vec!["shared".into(), "orders".into()], Some("https://orders.test".into()));
     let cached = restored.api_access_token(reordered).await.unwrap();
     assert_eq!(cached.as_deref(), Some(tokens[0].as_str()), "restored, and found by scope set");
+    // RFC 8707: a resource the login did not name is never sent (oidc-provider would spend the
+    // refresh token refusing it).
+    let unnamed = TokenKey::new(vec!["orders".into()], Some("https://unnamed.test".into()));
+    assert_eq!(restored.api_access_token(unnamed).await.unwrap_err().code, "invalid_config");
     let other = TokenKey::new(vec!["orders".into()], Some("https://orders.test".into()));
     assert_eq!(fixture_grants().await.len(), before + 2);
     assert_ne!(restored.api_access_token(other).await.unwrap().as_deref(), Some(tokens[0].as_str()));

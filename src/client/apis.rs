@@ -9,7 +9,7 @@ use super::session::login_required;
 use super::Client;
 use crate::browser::{lock, now_ms};
 use crate::core::apis::{api_for, TokenKey};
-use crate::core::error::Result;
+use crate::core::error::{AuthError, Result};
 use crate::core::token::{parse_token_response, refresh_body};
 
 impl Client {
@@ -17,6 +17,13 @@ impl Client {
     /// margin left, else one minted now; `None` without a session.
     pub async fn api_access_token(&self, key: TokenKey) -> Result<Option<String>> {
         key.check("getAccessToken options", self.config.url_rules(), self.config.policy.is_some())?;
+        // RFC 8707 §2.1: a resource the login did not name cannot be granted from its refresh
+        // token (oidc-provider even spends the token refusing it): never sent.
+        if let Some(r) = &key.resource {
+            if !self.config.apis.iter().any(|a| a.key.resource.as_ref() == Some(r)) {
+                return Err(AuthError::config("resource", "must be the resource of one of the apis entries (the login asks for those)"));
+            }
+        }
         if let Some(token) = self.session.usable_api_token(&key, now_ms()) {
             return Ok(Some(token));
         }

@@ -407,11 +407,13 @@ impl Client {
     /// renewed by a silent login: then `Ok`, and the session holds new tokens.
     pub(super) async fn refresh_refused(&self, e: AuthError) -> Result<()> {
         self.log.info(&["refresh: failed (", &e.code, ")"]);
-        if e.code != "invalid_grant" {
+        // RFC 8707 invalid_target: oidc-provider spends the refresh token before it refuses the
+        // resource, so the session cannot go on with it, like invalid_grant.
+        if e.code != "invalid_grant" && e.code != "invalid_target" {
             self.session.events.emit("refreshFailed", &e.clone().into());
             return Err(e);
         }
-        let mut ended = login_required("the provider refused the refresh token (invalid_grant): log in again");
+        let mut ended = login_required(&["the provider refused the refresh token (", &e.code, "): log in again"].concat());
         ended.description = e.description.clone();
         ended.status = e.status;
         if !self.config.silent_renew {

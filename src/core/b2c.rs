@@ -78,6 +78,10 @@ fn replace_path_segment(url: &str, from: Option<&str>, to: &str) -> Option<Strin
 /// continue with its password reset policy.
 pub const FORGOT_PASSWORD: &str = "AADB2C90118";
 
+/// B2C's code for "this application does not have sufficient permissions against this web
+/// resource": the API's permission (consent) is missing.
+pub const MISSING_PERMISSION: &str = "AADB2C90205";
+
 /// The `AADB2Cnnnnn` code in a B2C error description (`AADB2C90118` forgot password,
 /// `AADB2C90091` user cancelled, ...), so apps can branch on it.
 pub fn error_code(description: &str) -> Option<&str> {

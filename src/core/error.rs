@@ -152,13 +152,15 @@ impl AuthError {
     }
 
     /// The provider could not issue an API's token without the user (RFC 6749 §5.2
-    /// `invalid_scope`, OIDC Core §3.1.2.6 `consent_required`, `interaction_required`, RFC 8707
-    /// `invalid_target`): that API needs a login that asks for `scopes`
-    /// (`loginRedirect({ scopes })`); the session and the other APIs' tokens are fine.
-    /// Other errors are returned as they are.
+    /// `invalid_scope`, OIDC Core §3.1.2.6 `consent_required`, `interaction_required`; Azure AD
+    /// B2C's `invalid_request` AADB2C90205, the app lacks the API's permission): that API needs a
+    /// login that asks for `scopes` (`loginRedirect({ scopes })`); the session and the other
+    /// APIs' tokens are fine. Other errors are returned as they are (RFC 8707 `invalid_target`
+    /// among them: oidc-provider spends the refresh token before it refuses the resource).
     pub fn needing_interaction_for(self, scopes: &str) -> AuthError {
-        if !matches!(self.code.as_str(), "invalid_scope" | "consent_required" | "interaction_required" | "invalid_target")
-        {
+        let b2c_permission = self.code == "invalid_request"
+            && self.description.as_deref().and_then(super::b2c::error_code) == Some(super::b2c::MISSING_PERMISSION);
+        if !b2c_permission && !matches!(self.code.as_str(), "invalid_scope" | "consent_required" | "interaction_required") {
             return self;
         }
         let mut e = AuthError::new(
@@ -243,15 +245,20 @@ mod tests {
 
     #[test]
     fn consent_errors_for_an_api_become_interaction_required() {
-        for code in ["invalid_scope", "consent_required", "interaction_required", "invalid_target"] {
+        for code in ["invalid_scope", "consent_required", "interaction_required"] {
             let e = AuthError::provider(code, Some("AADB2C90205: no permission"), Some(400)).needing_interaction_for("a b");
             assert_eq!(e.code, "interaction_required");
             assert_eq!(e.provider_error.as_deref(), Some(code));
             assert_eq!(e.scopes.as_deref(), Some("a b"));
             assert_eq!((e.description.as_deref(), e.status), (Some("AADB2C90205: no permission"), Some(400)));
         }
-        let grant = AuthError::provider("invalid_grant", None, Some(400)).needing_interaction_for("a");
-        assert_eq!((grant.code.as_str(), grant.scopes.as_deref()), ("invalid_grant", None));
+        let permission = AuthError::provider("invalid_request", Some("AADB2C90205: This application does not have sufficient permissions"), Some(400));
+        let e = permission.needing_interaction_for("https://t.onmicrosoft.com/api/read");
+        assert_eq!((e.code.as_str(), e.provider_error.as_deref()), ("interaction_required", Some("invalid_request")));
+        for other in [("invalid_grant", None), ("invalid_target", None), ("invalid_request", Some("AADB2C90146: two resources"))] {
+            let e = AuthError::provider(other.0, other.1, Some(400)).needing_interaction_for("a");
+            assert_eq!((e.code.as_str(), e.scopes.as_deref()), (other.0, None));
+        }
     }
 
     #[test]
