@@ -1,66 +1,65 @@
-// Checks a JWT access token (RFC 9068) as a resource server does, for the demo's gateway:
-// signature against the OP's JWKS (RS256), `typ: at+jwt`, `iss`, `aud`, `exp`/`nbf`, and the
-// scope the route needs. node:crypto only. Reasons never quote the token.
+// Checks a JWT access token as a resource server does, for the protected test APIs
+// (api-server.mjs) and the demo's gateway (gateway.mjs): RS256 signature against the issuer's
+// JWKS, `iss`, `exp`/`nbf` with a leeway, `aud`, and optionally RFC 9068's `typ: at+jwt` and a
+// scope. node:crypto only. Refusals are short reasons that never quote the token.
 import { createPublicKey, verify } from 'node:crypto';
 
-const CLOCK_SKEW = 60;
+/** `Bearer <token>` -> the token; anything else -> null. */
+export function bearerToken(header) {
+  const match = /^Bearer +([\x21-\x7e]+)$/i.exec(header ?? '');
+  return match ? match[1] : null;
+}
 
-/** A refusal: `reason` goes into the RFC 6750 challenge's error_description. */
-export class TokenRefused extends Error {
-  constructor(reason) {
-    super(reason);
-    this.name = 'TokenRefused';
+/** A JSON object from base64url, or null. */
+function decodeJson(part) {
+  try {
+    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
   }
 }
 
-function decodePart(part, what) {
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value;
-  } catch {
-    // refused below
+/** The issuer's keys by kid, fetched on first use and again for a kid not seen yet. */
+export function jwksCache({ issuer, jwksUri }) {
+  let keys = null;
+  let uri = jwksUri ?? null;
+  async function load() {
+    uri ??= (await (await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()).jwks_uri;
+    const res = await fetch(uri);
+    if (res.status !== 200) throw new Error(`access-token: the JWKS answered HTTP ${res.status}`);
+    keys = new Map();
+    for (const jwk of (await res.json()).keys ?? []) {
+      if (jwk.kty === 'RSA' && (!jwk.use || jwk.use === 'sig')) keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
+    }
   }
-  throw new TokenRefused(`the token's ${what} is not a JSON object`);
+  return async (kid) => {
+    if (!keys?.has(kid)) await load();
+    return keys.get(kid) ?? null;
+  };
 }
 
 /**
- * A checker for tokens of the OP at `issuer`: `check(token, { audience, scope })` resolves the
- * token's claims, or rejects with TokenRefused saying why. The JWKS is fetched from discovery on
- * first use and again when a token names an unknown `kid` (key rotation).
+ * `{ claims }` when `token` is good for `audience` (and `scope`, and `typ`, when given), else
+ * `{ refusal }`. `keyFor(kid)` resolves the issuer's public key (or null).
  */
-export function accessTokenChecker(issuer) {
-  let keys = null;
-  async function loadKeys() {
-    const discovery = await fetch(`${issuer}/.well-known/openid-configuration`).then((r) => r.json());
-    const jwks = await fetch(discovery.jwks_uri).then((r) => r.json());
-    keys = new Map(jwks.keys.filter((k) => k.kty === 'RSA' && (!k.use || k.use === 'sig')).map((k) => [k.kid, k]));
-  }
-  async function keyFor(kid) {
-    if (!keys?.has(kid)) await loadKeys();
-    const jwk = keys.get(kid);
-    if (!jwk) throw new TokenRefused('the token is signed with a key the OP does not publish');
-    return createPublicKey({ key: jwk, format: 'jwk' });
-  }
-
-  return async function check(token, { audience, scope }) {
-    const parts = String(token).split('.');
-    if (parts.length !== 3) throw new TokenRefused('not a JWT access token');
-    const header = decodePart(parts[0], 'header');
-    if (header.alg !== 'RS256') throw new TokenRefused(`alg ${header.alg} is not RS256`);
-    if (String(header.typ).toLowerCase().replace(/^application\//, '') !== 'at+jwt') {
-      throw new TokenRefused('typ is not at+jwt (RFC 9068 §2.1)');
-    }
-    const signed = Buffer.from(`${parts[0]}.${parts[1]}`);
-    if (!verify('RSA-SHA256', signed, await keyFor(header.kid), Buffer.from(parts[2], 'base64url'))) {
-      throw new TokenRefused('bad signature');
-    }
-    const claims = decodePart(parts[1], 'payload');
-    const now = Math.floor(Date.now() / 1000);
-    if (claims.iss !== issuer) throw new TokenRefused(`iss is not ${issuer}`);
-    if (!(typeof claims.exp === 'number' && claims.exp + CLOCK_SKEW > now)) throw new TokenRefused('expired');
-    if (typeof claims.nbf === 'number' && claims.nbf - CLOCK_SKEW > now) throw new TokenRefused('not yet valid');
-    if (![claims.aud].flat().includes(audience)) throw new TokenRefused(`aud is not ${audience}`);
-    if (scope && !String(claims.scope ?? '').split(' ').includes(scope)) throw new TokenRefused(`scope lacks ${scope}`);
-    return claims;
-  };
+export async function checkJwt(token, { issuer, audience, keyFor, clockSkewSeconds = 0, scope, typ }) {
+  const parts = token.split('.');
+  if (parts.length !== 3) return { refusal: 'not a JWT' };
+  const header = decodeJson(parts[0]);
+  const claims = decodeJson(parts[1]);
+  if (!header || !claims) return { refusal: 'not a JWT' };
+  if (header.alg !== 'RS256') return { refusal: `alg ${header.alg} is not RS256` };
+  if (typ && String(header.typ).toLowerCase().replace(/^application\//, '') !== typ) return { refusal: `typ is not ${typ}` };
+  const key = await keyFor(header.kid);
+  if (!key) return { refusal: 'unknown signing key' };
+  const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
+  if (!signed) return { refusal: 'bad signature' };
+  if (claims.iss !== issuer) return { refusal: 'wrong issuer' };
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof claims.exp !== 'number' || claims.exp <= now - clockSkewSeconds) return { refusal: 'expired' };
+  if (typeof claims.nbf === 'number' && claims.nbf > now + clockSkewSeconds) return { refusal: 'not valid yet' };
+  if (![claims.aud].flat().includes(audience)) return { refusal: 'wrong audience' };
+  if (scope && !String(claims.scope ?? claims.scp ?? '').split(' ').includes(scope)) return { refusal: `scope lacks ${scope}` };
+  return { claims };
 }

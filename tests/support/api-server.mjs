@@ -11,9 +11,9 @@
 // `iss`, `exp`/`nbf` and that `aud` names ITS audience, and answers any `GET <path>` with what it
 // saw: `{ api, path, audience, scope, sub }` (the `scope` claim, or B2C's `scp`; never a token).
 // A token for another audience is refused like a bad one: 401 `Bearer error="invalid_token"`.
-import { createPublicKey, verify } from 'node:crypto';
 import { createServer } from 'node:http';
 
+import { bearerToken, checkJwt, jwksCache } from './access-token.mjs';
 import { fingerprint } from './fingerprint.mjs';
 import { closer, listen } from './listen.mjs';
 
@@ -42,67 +42,7 @@ function send(res, status, headers, body) {
   res.end(body && JSON.stringify(body));
 }
 
-/** `Bearer <token>` -> the token; anything else -> null. */
-function bearerToken(header) {
-  const match = /^Bearer +([\x21-\x7e]+)$/i.exec(header ?? '');
-  return match ? match[1] : null;
-}
-
 const unquoted = (text) => String(text).replace(/["\\]/g, "'");
-
-/** A JSON value from base64url, or null. */
-function decodeJson(part) {
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value && typeof value === 'object' && !Array.isArray(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The RS256 JWT checks of a resource server: `{ claims }` when `token` is good for `audience`,
- * else `{ refusal }` (a short reason, for the WWW-Authenticate error_description and the log).
- * `keyFor(kid)` resolves the issuer's public key (or null).
- */
-async function checkJwt(token, { issuer, audience, keyFor, clockSkewSeconds }) {
-  const parts = token.split('.');
-  if (parts.length !== 3) return { refusal: 'not a JWT' };
-  const header = decodeJson(parts[0]);
-  const claims = decodeJson(parts[1]);
-  if (!header || !claims) return { refusal: 'not a JWT' };
-  if (header.alg !== 'RS256') return { refusal: `alg ${header.alg} is not RS256` };
-  const key = await keyFor(header.kid);
-  if (!key) return { refusal: 'unknown signing key' };
-  const signed = verify('RSA-SHA256', Buffer.from(`${parts[0]}.${parts[1]}`), key, Buffer.from(parts[2], 'base64url'));
-  if (!signed) return { refusal: 'bad signature' };
-  if (claims.iss !== issuer) return { refusal: 'wrong issuer' };
-  const now = Math.floor(Date.now() / 1000);
-  if (typeof claims.exp !== 'number' || claims.exp <= now - clockSkewSeconds) return { refusal: 'expired' };
-  if (typeof claims.nbf === 'number' && claims.nbf > now + clockSkewSeconds) return { refusal: 'not valid yet' };
-  const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-  if (!audiences.includes(audience)) return { refusal: 'wrong audience' };
-  return { claims };
-}
-
-/** The issuer's keys by kid, fetched on first use and again for a kid not seen yet. */
-function jwksCache({ issuer, jwksUri }) {
-  let keys = null;
-  let uri = jwksUri ?? null;
-  async function load() {
-    uri ??= (await (await fetch(`${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`)).json()).jwks_uri;
-    const res = await fetch(uri);
-    if (res.status !== 200) throw new Error(`api-server: the JWKS answered HTTP ${res.status}`);
-    keys = new Map();
-    for (const jwk of (await res.json()).keys ?? []) {
-      if (jwk.kty === 'RSA' && (!jwk.use || jwk.use === 'sig')) keys.set(jwk.kid, createPublicKey({ key: jwk, format: 'jwk' }));
-    }
-  }
-  return async (kid) => {
-    if (!keys?.has(kid)) await load();
-    return keys.get(kid) ?? null;
-  };
-}
 
 /**
  * Starts the API. `issuer`: the OP whose UserInfo endpoint judges tokens; `corsOrigins`: the

@@ -13,7 +13,7 @@
 // challenge (`error="invalid_token"`, the reason in error_description), and no call to the backend.
 import { createServer } from 'node:http';
 
-import { TokenRefused, accessTokenChecker } from './access-token.mjs';
+import { bearerToken, checkJwt, jwksCache } from './access-token.mjs';
 import { fingerprint } from './fingerprint.mjs';
 import { closer, listen } from './listen.mjs';
 
@@ -28,12 +28,6 @@ function corsHeaders(req, corsOrigins) {
 function send(res, status, headers, body) {
   res.writeHead(status, { 'Cache-Control': 'no-store', ...headers, ...(body && { 'Content-Type': 'application/json' }) });
   res.end(body && JSON.stringify(body, null, 2));
-}
-
-/** `Bearer <token>` -> the token; anything else -> null. */
-function bearerToken(header) {
-  const match = /^Bearer +([\x21-\x7e]+)$/i.exec(header ?? '');
-  return match ? match[1] : null;
 }
 
 /** The route whose path is a prefix of `pathname` at a segment boundary (longest first). */
@@ -53,7 +47,7 @@ const quoted = (text) => text.replace(/[^\x20-\x7e]|["\\]/g, '?');
  * @returns {Promise<{ origin: string, port: number, requests(): object[], close(): Promise<void> }>}
  */
 export async function startGateway({ issuer, routes, corsOrigins, port = 0 }) {
-  const check = accessTokenChecker(issuer);
+  const keyFor = jwksCache({ issuer });
   const log = [];
 
   async function handle(req, entry) {
@@ -63,12 +57,10 @@ export async function startGateway({ issuer, routes, corsOrigins, port = 0 }) {
 
     const token = bearerToken(req.headers.authorization);
     if (!token) return { status: 401, headers: { 'WWW-Authenticate': `Bearer ${REALM}` } };
-    let claims;
-    try {
-      claims = await check(token, route);
-    } catch (err) {
-      if (!(err instanceof TokenRefused)) throw err;
-      const challenge = `Bearer ${REALM}, error="invalid_token", error_description="${quoted(`gateway: ${err.message}`)}"`;
+    const { audience, scope } = route;
+    const { claims, refusal } = await checkJwt(token, { issuer, audience, scope, keyFor, clockSkewSeconds: 60, typ: 'at+jwt' });
+    if (refusal) {
+      const challenge = `Bearer ${REALM}, error="invalid_token", error_description="${quoted(`gateway: ${refusal}`)}"`;
       return { status: 401, headers: { 'WWW-Authenticate': challenge } };
     }
 
