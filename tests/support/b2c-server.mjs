@@ -45,9 +45,44 @@
 //     `scp` = the scope names ("orders.read orders.write"), the answer's `resource` = that id and
 //     `scope` = the scopes as asked; the refresh token rotates as always.
 //
-// Everything is recorded for assertions: authorize requests (their parameters), token requests
+// Sessions (B2C's "Configure session behavior" and "Cookie definitions"): a successful sign-in,
+// in any policy, starts ONE tenant session (single sign-on configuration "Tenant", B2C's
+// default: every policy and application of the tenant shares it) and sets B2C's session cookie
+// `x-ms-cpim-sso:{tenant}_0` (HttpOnly, a browser-session cookie: no "Keep me signed in"); the
+// tenant keeps the session 24 hours, rolling (B2C's default web app session lifetime), and its
+// logout endpoint ends it. B2C sends the cookie with `SameSite=None; Secure` so that a frame of
+// another site still carries it; `Secure` cannot be set over plain http://localhost, so the fake
+// sends `SameSite=Lax`, which Chromium accepts over http and which is enough here: the test
+// apps and the tenant are all on http://localhost, one site (ports do not count), so a hidden
+// frame or a popup of an app sends the cookie as first-party. Its Path is `/{tenant}`: every
+// localhost server shares cookies whatever its port, and the tenant's URLs all start so (B2C's
+// host is its own and uses `/`).
+//   - `prompt=none`: without a live session -> the redirect URI with `error=login_required` and
+//     `error_description` "AADB2C90077: User does not have an existing session and request
+//     prompt parameter has a value of 'None'." (+ the Correlation ID and Timestamp lines); with
+//     one -> a code at once, no page (the ID token's `auth_time` is the session's sign-in).
+//     Every policy is treated alike (what B2C answers to prompt=none for a policy that always
+//     asks something, like a password reset, is not documented).
+//   - no `prompt`, or `prompt=login`: the policy's page, as before. (With a session and no
+//     prompt, B2C would sign the user in at once; the fake shows its page anyway, so that every
+//     test drives its sign-ins, and a sign-in replaces the session.) Other prompt values are
+//     refused, as before.
+//   - B2C's pages may not be framed (only custom policies with JourneyFraming allow it, from
+//     listed origins): every HTML page carries `X-Frame-Options: DENY` and CSP
+//     `frame-ancestors 'none'`. Redirects (prompt=none answers, sign-in results) carry no page,
+//     so a hidden frame gets its answer.
+//
+// Password reset (the legacy way: a sign-in user flow whose "Forgot password?" link answers
+// `access_denied` + AADB2C90118, and a separate password reset user flow, `b2c_1_password_reset`,
+// that the app starts then): the reset policy's page is the sign-in page titled "Reset password"
+// without the "Forgot password?" link; its Sign in button stands for the whole reset journey
+// (verify the email, set a new password), after which the user is signed in: a code for the
+// reset policy, and a tenant session.
+//
+// Everything is recorded for assertions: authorize requests (their parameters, whether they
+// carried the session cookie and a live session, and how they were answered), token requests
 // (grant type, the query's `p` values, the path policy, the body, the answer), discovery and
-// JWKS fetches, and the fingerprints of every token issued. Nothing is ever printed.
+// JWKS fetches, logouts, and the fingerprints of every token issued. Nothing is ever printed.
 import { createHash, createSign, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -78,11 +113,16 @@ export const B2C_APIS = Object.freeze({
 export const b2cScopes = (api, names = B2C_APIS[api].scopes) => names.map((n) => `${B2C_APIS[api].appIdUri}/${n}`);
 
 /** The tenant's policies, as named in the tenant (matching is case-insensitive). */
-export const POLICIES = ['b2c_1_sign_in', 'b2c_1_sign_up', 'b2c_1_edit_profile', 'B2C_1A_signup_signin'];
+export const POLICIES = ['b2c_1_sign_in', 'b2c_1_sign_up', 'b2c_1_edit_profile', 'b2c_1_password_reset', 'B2C_1A_signup_signin'];
+/** The policy that resets a forgotten password (what the sign-in's AADB2C90118 asks the app to start). */
+export const PASSWORD_RESET_POLICY = 'b2c_1_password_reset';
+/** B2C's single sign-on cookie (`x-ms-cpim-sso:{Id}`), one per tenant. */
+export const SESSION_COOKIE = `x-ms-cpim-sso:${TENANT}_0`;
 
 const ACCESS_TOKEN_LIFETIME_S = 3600;
 const REFRESH_TOKEN_LIFETIME_S = 14 * 24 * 3600;
 const CODE_LIFETIME_MS = 10 * 60 * 1000;
+const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
 const MAX_BODY = 64 * 1024;
 
 /** A short, printable stand-in for a secret value (codes, tokens), safe in assertion messages. */
@@ -171,6 +211,7 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
     pending: new Map(), // interaction id -> authorize request
     codes: new Map(), // code -> grant
     refreshTokens: new Map(), // refresh token -> grant
+    sessions: new Map(), // session cookie value -> { sub, email, name, authTime, policy, expiresAt }
   };
 
   let origin = '';
@@ -365,9 +406,59 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
     res.end(JSON.stringify(body));
   }
 
+  /** A page of the tenant: B2C's pages refuse to be framed (no JourneyFraming here). */
   function sendHtml(res, status, html) {
-    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.writeHead(status, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy': "frame-ancestors 'none'",
+    });
     res.end(html);
+  }
+
+  // ---- the tenant session (single sign-on) ------------------------------------------------
+
+  /** The value of the tenant's session cookie in the request, or null. */
+  function sessionCookieOf(req) {
+    for (const pair of String(req.headers.cookie ?? '').split(';')) {
+      const at = pair.indexOf('=');
+      if (at > 0 && pair.slice(0, at).trim() === SESSION_COOKIE) return pair.slice(at + 1).trim();
+    }
+    return null;
+  }
+
+  /** The live session the request's cookie names (its lifetime rolls on), or null. */
+  function sessionOf(req) {
+    const id = sessionCookieOf(req);
+    const session = id && state.sessions.get(id);
+    if (!session) return null;
+    if (Date.now() > session.expiresAt) {
+      state.sessions.delete(id);
+      return null;
+    }
+    session.expiresAt = Date.now() + SESSION_LIFETIME_MS;
+    return session;
+  }
+
+  const cookieAttributes = `Path=/${TENANT}; HttpOnly; SameSite=Lax`;
+
+  /** Starts the tenant session of `user` (replacing the request's own), as the response's cookie. */
+  function startSession(req, res, user, policy) {
+    const old = sessionCookieOf(req);
+    if (old) state.sessions.delete(old);
+    const id = b64url(randomBytes(32));
+    state.sessions.set(id, { ...user, policy, expiresAt: Date.now() + SESSION_LIFETIME_MS });
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=${id}; ${cookieAttributes}`);
+  }
+
+  /** Ends the request's tenant session, and clears its cookie. */
+  function endSession(req, res) {
+    const id = sessionCookieOf(req);
+    if (!id) return false;
+    const known = state.sessions.delete(id);
+    res.setHeader('Set-Cookie', `${SESSION_COOKIE}=; ${cookieAttributes}; Max-Age=0`);
+    return known;
   }
 
   function errorPage(res, err) {
@@ -469,6 +560,9 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       pathPolicy,
       queryP,
       policy: null,
+      sessionCookie: Boolean(sessionCookieOf(req)),
+      session: null, // whether it named a live tenant session (once the request was checked)
+      answer: null, // 'page' | 'code' (single sign-on, no page) | 'error' (prompt=none without a session)
       ...summarize(all),
     };
     state.authorizeRequests.push(entry);
@@ -545,28 +639,44 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       refuse('invalid_request', describe('AADB2C90180', `The supplied code_challenge_method '${params.code_challenge_method ?? ''}' is not supported.`));
       return;
     }
-    if (params.prompt !== undefined && params.prompt !== 'login') {
-      refuse('invalid_request', describe('AADB2C90024', `The prompt '${params.prompt}' is not supported (only 'login').`));
+    if (params.prompt !== undefined && params.prompt !== 'login' && params.prompt !== 'none') {
+      refuse('invalid_request', describe('AADB2C90024', `The prompt '${params.prompt}' is not supported (only 'login' and 'none').`));
+      return;
+    }
+    const transaction = {
+      ...pending, policy, clientId, state: params.state, scope: scopes.join(' '), nonce: params.nonce,
+      codeChallenge: params.code_challenge,
+    };
+    const session = sessionOf(req);
+    entry.session = Boolean(session);
+    if (params.prompt === 'none') {
+      if (!session) {
+        entry.answer = 'error';
+        refuse('login_required', describe('AADB2C90077', 'User does not have an existing session and request prompt parameter has a value of \'None\'.'));
+        return;
+      }
+      // Single sign-on: the session's user, no page.
+      entry.answer = 'code';
+      issueCode(res, transaction, session, { sso: true });
       return;
     }
 
+    entry.answer = 'page';
     const id = b64url(randomBytes(18));
-    state.pending.set(id, {
-      ...pending, policy, clientId, state: params.state, scope: scopes.join(' '), nonce: params.nonce,
-      codeChallenge: params.code_challenge,
-    });
+    state.pending.set(id, transaction);
     const action = `/${TENANT}/${policy.toLowerCase()}/api/confirmed?tx=${id}`;
+    const reset = policy === PASSWORD_RESET_POLICY;
     sendHtml(res, 200, `<!DOCTYPE html>
-<html lang="${escapeHtml(params.ui_locales ?? 'en')}"><head><meta charset="utf-8"><title>Sign in (${escapeHtml(policy)})</title></head>
+<html lang="${escapeHtml(params.ui_locales ?? 'en')}"><head><meta charset="utf-8"><title>${reset ? 'Reset password' : 'Sign in'} (${escapeHtml(policy)})</title></head>
 <body>
-  <h1>Contoso</h1>
+  <h1>Contoso${reset ? ': reset your password' : ''}</h1>
   <p>Policy <code id="policy">${escapeHtml(policy)}</code></p>
   <form method="post" action="${escapeHtml(action)}">
     <label>Email address <input name="login" value="${escapeHtml(params.login_hint ?? 'alice@contoso.com')}"></label>
     <button type="submit" name="action" value="signin">Sign in</button>
     <button type="submit" name="action" value="cancel">Cancel</button>
   </form>
-  <p><a href="${escapeHtml(`${action}&action=forgot`)}">Forgot password?</a></p>
+  ${reset ? '' : `<p><a href="${escapeHtml(`${action}&action=forgot`)}">Forgot password?</a></p>`}
 </body></html>`);
   }
 
@@ -596,6 +706,18 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       return;
     }
     const email = form.get('login') || 'alice@contoso.com';
+    const user = {
+      sub: createHash('sha256').update(email).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
+      email,
+      name: email.split('@')[0],
+      authTime: nowS(),
+    };
+    startSession(req, res, user, pending.policy);
+    issueCode(res, pending, user);
+  }
+
+  /** Sends the browser back with a code for `user` (a sign-in, or the session's user). */
+  function issueCode(res, pending, user, { sso = false } = {}) {
     const code = b64url(randomBytes(64));
     state.codes.set(code, {
       policy: pending.policy,
@@ -604,14 +726,14 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       codeChallenge: pending.codeChallenge,
       nonce: pending.nonce,
       scope: pending.scope,
-      sub: createHash('sha256').update(email).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5'),
-      email,
-      name: email.split('@')[0],
-      authTime: nowS(),
+      sub: user.sub,
+      email: user.email,
+      name: user.name,
+      authTime: user.authTime,
       used: false,
       expiresAt: Date.now() + CODE_LIFETIME_MS,
     });
-    state.issued.push({ kind: 'code', fp: fingerprint(code), policy: pending.policy, at: Date.now() });
+    state.issued.push({ kind: 'code', fp: fingerprint(code), policy: pending.policy, at: Date.now(), sso });
     redirectBack(res, pending, [['code', code], ['state', pending.state]]);
   }
 
@@ -674,6 +796,8 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       errorPage(res, err);
       return;
     }
+    // B2C's logout ends the tenant session (the single sign-on of every app of the tenant).
+    entry.endedSession = endSession(req, res);
     const back = entry.params.post_logout_redirect_uri;
     if (back && registered.has(back)) {
       const query = entry.params.state ? `?${b2cQuery([['state', entry.params.state]])}` : '';
@@ -778,7 +902,7 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
     get logoutRequests() { return state.logoutRequests; },
     /** The registered web APIs (B2C_APIS). */
     apis: B2C_APIS,
-    /** `{ kind: 'code' | 'access' | 'refresh' | 'id', fp, policy, at, notBefore?, audience? }` per token issued. */
+    /** `{ kind: 'code' | 'access' | 'refresh' | 'id', fp, policy, at, sso? (a code from the session), notBefore?, audience? }` per token issued. */
     get issued() { return state.issued; },
     /** Token requests of one grant type. */
     tokenRequestsOf: (grantType) => state.tokenRequests.filter((r) => r.grantType === grantType),
@@ -787,6 +911,10 @@ export async function startB2C({ redirectUris = [], clientId = CLIENT_ID } = {})
       counts[r.grantType] = (counts[r.grantType] ?? 0) + 1;
       return counts;
     }, {}),
+    /** Ends every tenant session (as their lifetime running out does): prompt=none then answers AADB2C90077. */
+    endSessions() {
+      state.sessions.clear();
+    },
     /** Revokes every refresh token issued so far (as a password change does). */
     revokeRefreshTokens() {
       for (const grant of state.refreshTokens.values()) grant.used = true;
