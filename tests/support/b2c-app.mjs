@@ -11,8 +11,17 @@
 //   callback: { ok: true, value } | { ok: false, error },   (handleRedirectCallback(), every load)
 //   login(options): loginRedirect without awaiting (the page navigates); a failure lands in
 //                   app.loginError and <html data-login="failed">,
+//   popup(options): loginPopup, called at once (the popup opens in the call); its outcome lands
+//                   in app.popupResult ({ ok: true, value } | { ok: false, error }) and
+//                   <html data-popup="done">,
+//   silent(options): ssoSilent; resolves { ok: true } | { ok: false, error },
+//   recordEvents(): from now on, app.events gets { name, code, b2cCode } for each event of the
+//                   client (never a token),
 //   describe(err): the AuthError as plain data,
 // }
+// The page is also the landing page of popup and silent logins (popupRedirectUri and
+// silentRedirectUri default to redirectUri): in a popup or a hidden frame, its
+// handleRedirectCallback() relays the response to the page that started the login.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -31,7 +40,7 @@ const PAGE = `<!DOCTYPE html>
 <meta name="referrer" content="no-referrer">
 <title>spa-oauth B2C e2e app</title>
 <script type="module">
-const app = { state: 'loading', callback: null, loginError: null, error: null };
+const app = { state: 'loading', callback: null, loginError: null, error: null, popupResult: null, events: [] };
 window.app = app;
 const describe = (e) => ({
   isAuthError: Boolean(app.AuthError) && e instanceof app.AuthError,
@@ -53,6 +62,20 @@ app.login = (options) => {
     app.loginError = describe(e);
     document.documentElement.dataset.login = 'failed';
   });
+};
+app.popup = (options) => {
+  app.popupResult = null;
+  delete document.documentElement.dataset.popup;
+  app.auth.loginPopup(options).then(
+    (value) => { app.popupResult = { ok: true, value }; },
+    (e) => { app.popupResult = { ok: false, error: describe(e) }; },
+  ).finally(() => { document.documentElement.dataset.popup = 'done'; });
+};
+app.silent = (options) => app.auth.ssoSilent(options).then(() => ({ ok: true }), (e) => ({ ok: false, error: describe(e) }));
+app.recordEvents = () => {
+  for (const name of ['tokensChanged', 'loggedOut', 'refreshFailed', 'silentRenewed', 'silentRenewFailed']) {
+    app.auth.on(name, (e) => app.events.push({ name, code: e?.code ?? null, b2cCode: e?.b2cCode ?? null }));
+  }
 };
 const done = (state) => {
   app.state = state;
