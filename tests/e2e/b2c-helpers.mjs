@@ -177,3 +177,64 @@ export function assertTokenRequest(record, { grantType, policy, style }) {
   assert.equal(record.origin !== null, true, 'the token request came from the page (CORS)');
   assert.equal(record.cookies, false, 'the token request sent cookies');
 }
+
+// ---- popup and silent logins (tests/e2e/b2c-interactive.test.mjs) -------------------------
+
+/**
+ * Waits until `page` shows the tenant's page of `policy` (the exact name, as the tenant writes
+ * it); on a time-out, fails with where the page is instead.
+ */
+export async function waitForPolicyPage(page, b2c, policy) {
+  try {
+    await page.locator('#policy', { hasText: new RegExp(`^${policy}$`, 'i') }).waitFor({ timeout: STEP_TIMEOUT });
+  } catch {
+    const text = page.isClosed() ? '(closed)' : await page.locator('body').textContent().catch(() => '');
+    const url = page.isClosed() ? '(closed)' : redactedUrl(page.url());
+    assert.fail(`no ${policy} page at the tenant ${b2c.origin} (url ${url}): ${String(text).trim().slice(0, 500)}`);
+  }
+}
+
+/** On the tenant's page: the Sign in button, Cancel, or the Forgot password? link. */
+export async function clickAtB2C(page, action = 'signin') {
+  if (action === 'forgot') await page.getByRole('link', { name: 'Forgot password?' }).click();
+  else await page.getByRole('button', { name: action === 'cancel' ? 'Cancel' : 'Sign in', exact: true }).click();
+}
+
+/**
+ * Calls `auth.loginPopup(options)` in the test app (window.app.popup) and returns the popup
+ * once it shows the tenant's page of `policy`.
+ */
+export async function startPopupLogin(page, b2c, policy, options = {}) {
+  const [popup] = await Promise.all([
+    page.waitForEvent('popup', { timeout: STEP_TIMEOUT }),
+    page.evaluate((o) => window.app.popup(o), options),
+  ]);
+  await waitForPolicyPage(popup, b2c, policy);
+  return popup;
+}
+
+/** The outcome of the app's loginPopup(): `{ ok: true, value }` or `{ ok: false, error }`. */
+export async function popupOutcome(page) {
+  await page.waitForFunction(() => document.documentElement.dataset.popup === 'done', null, { timeout: STEP_TIMEOUT });
+  return page.evaluate(() => window.app.popupResult);
+}
+
+/** Runs `auth.ssoSilent(options)` in the test app: `{ ok: true }` or `{ ok: false, error }`. */
+export function silentLogin(page, options) {
+  return page.evaluate((o) => window.app.silent(o), options);
+}
+
+/** Counts, from now on, the frames attached to `page`, its main-frame navigations and its popups. */
+export function watchInteraction(page) {
+  const seen = { frames: 0, navigations: 0, popups: 0 };
+  page.on('frameattached', () => { seen.frames += 1; });
+  page.on('framenavigated', (frame) => { if (frame === page.mainFrame()) seen.navigations += 1; });
+  page.on('popup', () => { seen.popups += 1; });
+  return seen;
+}
+
+/** The client's events recorded since `recordEvents()` (window.app.events), tokensChanged left out. */
+export async function recordedEvents(page, { withTokensChanged = false } = {}) {
+  const events = await page.evaluate(() => window.app.events);
+  return events.filter((e) => withTokensChanged || e.name !== 'tokensChanged');
+}
