@@ -272,7 +272,7 @@ impl AuthClient {
         promise(async move {
             let text = options.and_then(|o| options_json(&o, None));
             let login_hint = options::read_silent_options(text.as_deref())?;
-            inner.sso_silent(login_hint).await?;
+            inner.sso_silent(login_hint, None).await?;
             Ok(JsValue::UNDEFINED)
         })
     }

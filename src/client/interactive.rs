@@ -45,8 +45,10 @@ impl Client {
     /// Logs in without the user, when the provider still has a session for them: a hidden
     /// frame, `prompt=none`. The provider's refusal comes as its own error (`login_required`,
     /// `interaction_required`, `consent_required`); `timeout` when the frame gives no answer.
-    pub async fn sso_silent(&self, login_hint: Option<String>) -> Result<()> {
-        let options = LoginOptions { interaction: Interaction::Silent, login_hint, ..LoginOptions::default() };
+    ///
+    /// `policy` (Azure AD B2C): the policy to ask, when not the configured one.
+    pub async fn sso_silent(&self, login_hint: Option<String>, policy: Option<String>) -> Result<()> {
+        let options = LoginOptions { interaction: Interaction::Silent, login_hint, policy, ..LoginOptions::default() };
         let (url, tx) = self.prepare_login(options, None).await?;
         self.log.info(&["login: silently in a frame to ", public_part(&url)]);
         let relayed = Frame::open(&url).response(&tx.state, self.config.silent_timeout_ms).await?;

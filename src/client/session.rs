@@ -432,7 +432,9 @@ impl Client {
             return Err(ended);
         }
         self.log.info(&["refresh: renewing the session silently (", &ended.code, ")"]);
-        match self.sso_silent(None).await {
+        // Azure AD B2C: the session's own policy (edit profile, password reset) renews it.
+        let policy = self.session.tokens().and_then(|t| t.policy);
+        match self.sso_silent(None, policy).await {
             Ok(()) => {
                 self.session.events.emit("silentRenewed", &JsValue::UNDEFINED);
                 Ok(())
