@@ -185,19 +185,31 @@ function wireSettings() {
   });
 }
 
-/** Loads the wasm package and creates the client; any failure becomes an AuthError-like value. */
-async function createClient(config) {
-  let wasm;
+/** Loads the wasm package; a failure becomes an AuthError-like value. */
+async function loadWasm() {
   try {
-    wasm = await import(WASM_MODULE);
+    const wasm = await import(WASM_MODULE);
     await wasm.default();
+    return wasm;
   } catch (err) {
     throw { code: 'unavailable', message: `Could not load ${WASM_MODULE}: ${err?.message ?? err}` };
   }
-  return new wasm.AuthClient(config);
 }
 
 async function main() {
+  const loading = loadWasm();
+  const wasm = await loading.catch(() => null);
+  // This page is also where the popup of "Log in with a popup" and the hidden frame of "Sign in
+  // silently" land (popupRedirectUri and silentRedirectUri default to redirectUri). There it
+  // only hands the response to the tab that started the login, which redeems it, and stops:
+  // no settings read or asked for, no client (a frame shares the tab's sessionStorage), no
+  // buttons. relayResponse() closes a popup; it is false on any other visit. (A package without
+  // it, an older build, still relays in handleRedirectCallback() below.)
+  if (typeof wasm?.relayResponse === 'function' && wasm.relayResponse()) {
+    view.showRelayed();
+    return;
+  }
+
   const problems = applyUrlOverrides(DEFAULT_CONFIG);
   const settings = loadSettings();
   const config = withLocalApis(effectiveConfig(DEFAULT_CONFIG, settings));
@@ -208,7 +220,7 @@ async function main() {
 
   let auth;
   try {
-    auth = await createClient(config);
+    auth = new (await loading).AuthClient(config);
   } catch (err) {
     fail(err);
     return;

@@ -4,11 +4,24 @@ import { decodeJwtPayload, describeExpiry, truncateToken } from './format.js';
 
 const $ = (selector) => document.querySelector(selector);
 
-/** One of: loading, logged-out, redirecting, handling-callback, logged-in, error. */
+/**
+ * One of: loading, logged-out, redirecting, handling-callback, logged-in, error; and relayed,
+ * on the page a popup or silent login landed on (it hands the response over and stops).
+ */
 export function setStatus(status) {
   const el = $('#status');
   el.dataset.status = status;
   el.textContent = status;
+}
+
+/**
+ * On the page a popup or silent login landed on, once it handed the response over: says so,
+ * and leaves nothing to click or edit (the page has no client, and a B2C password reset keeps
+ * the popup open until the opener sends it on).
+ */
+export function showRelayed() {
+  setStatus('relayed');
+  for (const control of document.querySelectorAll('button, input, select, textarea')) control.disabled = true;
 }
 
 /** Shows an AuthError (code, description, HTTP status) or any other thrown value. */
