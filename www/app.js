@@ -80,6 +80,28 @@ function wireActions(auth) {
     auth.loginRedirect({ appState: { returnTo: location.pathname } })
   )));
 
+  // loginPopup() opens the popup when it is called, so it is called right here, in the click's
+  // own task, before any await: browsers block a popup opened later (AuthError popup_blocked).
+  // The session lands in this page without navigating it; the popup closes itself.
+  document.querySelector('#login-popup').addEventListener('click', () => {
+    const login = auth.loginPopup({ appState: { returnTo: location.pathname } });
+    perform(auth, async () => {
+      view.setStatus('waiting-for-popup');
+      view.renderAppState(null);
+      const result = await login;
+      view.renderAppState(result.appState);
+    });
+  });
+
+  // A hidden frame asks the provider with prompt=none: logged in without any interaction when
+  // the provider still has the user's session (another tab logged in), its login_required
+  // (or interaction_required, consent_required) otherwise, timeout when it cannot be framed.
+  document.querySelector('#sso-silent').addEventListener('click', () => perform(auth, async () => {
+    view.setStatus('signing-in-silently');
+    view.renderAppState(null);
+    await auth.ssoSilent();
+  }));
+
   document.querySelector('#get-token').addEventListener('click', () => perform(auth, async () => {
     try {
       const token = await auth.getAccessToken();

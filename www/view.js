@@ -5,8 +5,9 @@ import { decodeJwtPayload, describeExpiry, truncateToken } from './format.js';
 const $ = (selector) => document.querySelector(selector);
 
 /**
- * One of: loading, logged-out, redirecting, handling-callback, logged-in, error; and relayed,
- * on the page a popup or silent login landed on (it hands the response over and stops).
+ * One of: loading, logged-out, redirecting, handling-callback, waiting-for-popup,
+ * signing-in-silently, logged-in, error; and relayed, on the page a popup or silent login
+ * landed on (it hands the response over and stops).
  */
 export function setStatus(status) {
   const el = $('#status');
@@ -44,7 +45,8 @@ export function clearError() {
   box.querySelector('.error-message').textContent = '';
 }
 
-const ACTIONS = ['#login', '#get-token', '#logout', '#logout-everywhere'];
+const LOGINS = ['#login', '#login-popup', '#sso-silent'];
+const ACTIONS = [...LOGINS, '#get-token', '#logout', '#logout-everywhere'];
 
 /** Disables the session buttons while an operation runs (or when there is no client). */
 export function setBusy(busy) {
@@ -54,7 +56,7 @@ export function setBusy(busy) {
 
 export function renderButtons({ loggedIn }) {
   setBusy(false);
-  $('#login').disabled = loggedIn;
+  for (const selector of LOGINS) $(selector).disabled = loggedIn;
   setApiButtons(loggedIn);
 }
 
@@ -116,7 +118,7 @@ export function renderGetTokenResult(outcome, token) {
 export function renderAppState(appState) {
   const el = $('#app-state');
   el.hidden = appState === undefined || appState === null;
-  el.textContent = el.hidden ? '' : `appState returned by the callback: ${JSON.stringify(appState)}`;
+  el.textContent = el.hidden ? '' : `appState handed back by the login: ${JSON.stringify(appState)}`;
 }
 
 export function renderSettings({ responseMode, provider }, config) {
