@@ -8,7 +8,14 @@ import { startStatic } from '../tests/support/static.mjs';
 import { SITE, writePages } from './bundle.mjs';
 import { LIBRARIES } from './libraries.mjs';
 
+/** The login's own token: the scopes every adapter's getAccessToken() asks for. */
 export const SCOPES = ['openid', 'profile', 'offline_access'];
+/**
+ * The second API (figure e2): an RFC 8707 resource server of the OP. Every adapter's login asks
+ * consent for its scopes and names its resource, so the authorize requests stay alike; its
+ * token is a JWT whose `aud` is the resource. `url` is never requested.
+ */
+export const API = { url: 'https://api.bench.test/', scopes: ['api.read'], resource: 'https://api.bench.test/' };
 const CLIENT_ID = 'spa-demo';
 const STEP_TIMEOUT = 20_000;
 
@@ -19,13 +26,19 @@ const CHROMIUM_ARGS = [
   '--enable-precise-memory-info',
 ];
 
-/** Starts the site, the OP (one redirect URI per library page) and Chromium. */
+/** Starts the site, the OP (one redirect URI per library page, the second API as a resource server) and Chromium. */
 export async function startBench() {
   const web = await startStatic({ mounts: { '/': SITE } });
   const redirectUri = (name) => `${web.origin}/${name}/`;
-  const op = await startOP({ clientId: CLIENT_ID, redirectUris: LIBRARIES.map(({ name }) => redirectUri(name)) });
+  const op = await startOP({
+    clientId: CLIENT_ID,
+    redirectUris: LIBRARIES.map(({ name }) => redirectUri(name)),
+    resources: { [API.resource]: API.scopes },
+  });
   const discovery = await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json();
-  await writePages((name) => ({ issuer: op.issuer, clientId: CLIENT_ID, redirectUri: redirectUri(name), scopes: SCOPES, discovery }));
+  await writePages((name) => ({
+    issuer: op.issuer, clientId: CLIENT_ID, redirectUri: redirectUri(name), scopes: SCOPES, api: API, discovery,
+  }));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {
     web,
@@ -40,7 +53,7 @@ export async function startBench() {
 
 /** Requests the bench page's scripts send to the OP (not navigations), by phase: `GET /jwks`, ... */
 function watchOpRequests(page, { web, op }) {
-  const log = { login: [], callback: [] };
+  const log = { login: [], callback: [], api: [] };
   let phase = null;
   page.on('request', (request) => {
     const url = new URL(request.url());
@@ -63,7 +76,8 @@ async function waitForBench(page, what) {
 
 /**
  * One run for library `name`: page load (start-up), login up to the authorization request,
- * sign-in at the OP, callback, the getAccessToken() hot path, heap and wasm memory.
+ * sign-in at the OP, callback, the getAccessToken() hot path, heap and wasm memory, then the
+ * second API's token (minted, then its hot path).
  */
 export async function runOnce({ web, op, browser }, name, { rounds, calls, roundMs }) {
   const context = await browser.newContext();
@@ -106,6 +120,11 @@ export async function runOnce({ web, op, browser }, name, { rounds, calls, round
     // e. hot path.
     const hot = await page.evaluate((args) => window.bench.hot(...args), [rounds, calls, roundMs]);
     const heapSamples = await page.evaluate(() => window.bench.heapSamples);
+
+    // e2. the second API's token: the first call mints it, then its hot path.
+    requests.phase('api');
+    const hotApi = await page.evaluate((args) => window.bench.hotApi(...args), [rounds, calls, roundMs]);
+    requests.phase(null);
     if (pageErrors.length) throw new Error(`uncaught page errors: ${pageErrors.join('; ')}`);
 
     return {
@@ -121,6 +140,8 @@ export async function runOnce({ web, op, browser }, name, { rounds, calls, round
       callbackStartupMs: callbackStartup.totalMs,
       hotCallsPerSecond: hot.perSecond,
       hotCallsPerRound: hot.callsPerRound,
+      apiHotCallsPerSecond: hotApi?.perSecond ?? null,
+      apiHotCallsPerRound: hotApi?.callsPerRound ?? null,
       heapAfterLoginBytes,
       heapPeakBytes: Math.max(...heapSamples, heapAfterLoginBytes),
       wasmMemoryBytes,
@@ -130,3 +151,4 @@ export async function runOnce({ web, op, browser }, name, { rounds, calls, round
     await context.close();
   }
 }
+

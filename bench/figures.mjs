@@ -1,5 +1,5 @@
-// What the bench reports: each figure, its unit, and which direction is better. `value(run)`
-// gives a run's values (an array: the hot path contributes one value per round).
+// What the bench reports: each figure, its unit, and which direction is better. `valuesOf(run,
+// key)` gives a run's values (an array: the hot paths contribute one value per round).
 const KB = 1000;
 const MB = 1000 * 1000;
 
@@ -15,6 +15,7 @@ export const FIGURES = [
   { key: 'callbackHandlerMs', label: 'd′. callback handler alone (client ready → stored)', unit: 'ms', better: 'lower' },
   { key: 'callbackOwnMs', label: 'd″. …handler minus time waiting on the OP', unit: 'ms', better: 'lower' },
   { key: 'hotCallsPerSecond', label: 'e. getAccessToken() hot path', unit: 'calls/s', scale: 1, better: 'higher' },
+  { key: 'apiHotCallsPerSecond', label: "e2. getAccessToken({ scopes }) hot path, a second API's cached token", unit: 'calls/s', scale: 1, better: 'higher' },
   { key: 'heapPeakBytes', label: 'f. peak JS heap, callback page', unit: 'MB', scale: MB, better: 'lower' },
   { key: 'heapAfterLoginBytes', label: 'f. JS heap after login, after GC', unit: 'MB', scale: MB, better: 'lower' },
   { key: 'wasmMemoryBytes', label: 'f. wasm linear memory after login', unit: 'MB', scale: MB, better: 'lower' },

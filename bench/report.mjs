@@ -53,6 +53,8 @@ function markdown(results) {
     `- ${meta.runs} runs per library (fresh browser context each, libraries interleaved), hot path: `
       + `${meta.rounds} rounds per run after warm-up, ≥ ${meta.calls} calls and ≥ ${meta.roundMs} ms per round; `
       + `total run time ${(meta.durationMs / 1000).toFixed(0)} s`,
+    '- e2: a second API (RFC 8707 resource of the OP, JWT access token): every login asks consent for its scope and '
+      + 'names its resource; its first call mints the token (refresh token grant), then the rounds as for e',
     '',
     'Each cell: median [interquartile range] over the runs (the hot path: over all rounds of all runs); '
       + 'min–max and every value are in results.json. '
@@ -76,16 +78,22 @@ function markdown(results) {
     });
     lines.push(`| ${figure.label} | ${figure.unit} | ${figure.better} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`);
   }
+  const notApplicable = libraries.flatMap(({ name, notApplicable: reasons = {} }) => FIGURES
+    .filter((figure) => reasons[figure.key])
+    .map((figure) => `- ${figure.label.split('.')[0]}, ${name}: n/a, ${reasons[figure.key]}.`));
+  if (notApplicable.length) lines.push('', ...notApplicable);
   lines.push('', '## Shipped files', '', '| library | file | raw B | gzip -9 B | brotli B |', '| --- | --- | ---: | ---: | ---: |');
   for (const { name } of libraries) {
     for (const f of results.sizes[name].files) lines.push(`| ${name} | ${f.file} | ${f.raw} | ${f.gzip} | ${f.brotli} |`);
   }
   lines.push('', '## Requests the library sends to the OP (navigations excluded)', '',
-    '| library | c. login, before the redirect | d. callback page |', '| --- | --- | --- |');
-  for (const { name } of libraries) {
+    '| library | c. login, before the redirect | d. callback page | e2. second API: its first call and hot path |',
+    '| --- | --- | --- | --- |');
+  for (const { name, notApplicable: reasons = {} } of libraries) {
     const seen = results.network[name];
     const show = (list) => (list == null ? 'n/a' : list.length ? list.join(', ') : 'none');
-    lines.push(`| ${name} | ${show(seen?.login)} | ${show(seen?.callback)} |`);
+    const api = reasons.apiHotCallsPerSecond ? 'n/a' : show(seen?.api);
+    lines.push(`| ${name} | ${show(seen?.login)} | ${show(seen?.callback)} | ${api} |`);
   }
   const failures = Object.entries(results.failures).filter(([, list]) => list.length);
   if (failures.length) {

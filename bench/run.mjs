@@ -88,7 +88,7 @@ function network(list) {
     }
     return JSON.parse([...counts].sort((a, b) => b[1] - a[1])[0][0]);
   };
-  return { login: commonest('login'), callback: commonest('callback') };
+  return { login: commonest('login'), callback: commonest('callback'), api: commonest('api') };
 }
 
 const summary = {};

@@ -1,15 +1,20 @@
 // spa-oauth (this repository's pkg/): init() fetches, compiles and instantiates the wasm.
+// The second API is an `apis` entry: the login asks consent for its scopes and names its
+// resource (RFC 8707), and getAccessToken({ scopes, resource }) gets its own token.
 import init, { AuthClient } from '../../pkg/spa_oauth.js';
 
-export async function create({ issuer, clientId, redirectUri, scopes }) {
+export async function create({ issuer, clientId, redirectUri, scopes, api }) {
   const wasm = await init();
-  const auth = new AuthClient({ authority: issuer, clientId, redirectUri, scopes });
-  return { auth, wasm };
+  const auth = new AuthClient({
+    authority: issuer, clientId, redirectUri, scopes: [...scopes, ...api.scopes], apis: [api],
+  });
+  return { auth, wasm, api };
 }
 
 export const isCallback = ({ auth }) => auth.isCallback();
 export const login = ({ auth }) => auth.loginRedirect();
 export const handleCallback = ({ auth }) => auth.handleRedirectCallback();
 export const getAccessToken = ({ auth }) => auth.getAccessToken();
+export const getApiToken = ({ auth, api }) => auth.getAccessToken({ scopes: api.scopes, resource: api.resource });
 /** The instance's linear memory: init() resolves to the wasm exports, `memory` among them. */
 export const wasmMemoryBytes = ({ wasm }) => wasm.memory.buffer.byteLength;
