@@ -1,12 +1,17 @@
 // The in-browser measurements: the local OP and the bench site, headless Chromium, and one
-// complete login per run (fresh browser context: empty storage, cookies and caches).
+// complete login per run (fresh browser context: empty storage, cookies and caches); then the
+// returning visitor's start-up in a second Chromium with a profile on disk.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { chromium } from 'playwright-core';
 
 import { signInAtOP } from '../tests/e2e/helpers.mjs';
 import { startOP } from '../tests/support/op.mjs';
-import { startStatic } from '../tests/support/static.mjs';
 import { SITE, writePages } from './bundle.mjs';
 import { LIBRARIES } from './libraries.mjs';
+import { startSite } from './site.mjs';
 
 /** The login's own token: the scopes every adapter's getAccessToken() asks for. */
 export const SCOPES = ['openid', 'profile', 'offline_access'];
@@ -26,9 +31,13 @@ const CHROMIUM_ARGS = [
   '--enable-precise-memory-info',
 ];
 
-/** Starts the site, the OP (one redirect URI per library page, the second API as a resource server) and Chromium. */
+/**
+ * Starts the site (bench/site.mjs), the OP (one redirect URI per library page, the second API
+ * as a resource server), Chromium for the runs, and a second Chromium with a user data
+ * directory for the returning visitor (see runWarm).
+ */
 export async function startBench() {
-  const web = await startStatic({ mounts: { '/': SITE } });
+  const web = await startSite(SITE);
   const redirectUri = (name) => `${web.origin}/${name}/`;
   const op = await startOP({
     clientId: CLIENT_ID,
@@ -40,13 +49,16 @@ export async function startBench() {
     issuer: op.issuer, clientId: CLIENT_ID, redirectUri: redirectUri(name), scopes: SCOPES, api: API, discovery,
   }));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const profile = await mkdtemp(join(tmpdir(), 'spa-oauth-bench-profile-'));
+  const returning = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {
     web,
     op,
     browser,
+    returning,
     close: async () => {
-      await browser.close();
-      await Promise.all([web.close(), op.close()]);
+      await Promise.all([browser.close(), returning.close()]);
+      await Promise.all([web.close(), op.close(), rm(profile, { recursive: true, force: true })]);
     },
   };
 }
@@ -152,3 +164,48 @@ export async function runOnce({ web, op, browser }, name, { rounds, calls, round
   }
 }
 
+/** What Resource Timing says of the bundle (and wasm) this page loaded: bytes over the wire. */
+const shippedTransfers = (page) => page.evaluate(() => performance.getEntriesByType('resource')
+  .filter((e) => /\/(app\.js|[^/]+\.wasm)$/.test(new URL(e.name).pathname))
+  .map((e) => ({ file: new URL(e.name).pathname.split('/').pop(), transferSize: e.transferSize })));
+
+async function loadStartup(context, url) {
+  const page = await context.newPage();
+  try {
+    page.setDefaultTimeout(STEP_TIMEOUT);
+    const pageErrors = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(url);
+    await waitForBench(page, 'startup');
+    const startup = await page.evaluate(() => window.bench.startup);
+    const transfers = await shippedTransfers(page);
+    if (pageErrors.length) throw new Error(`uncaught page errors: ${pageErrors.join('; ')}`);
+    return { startup, transfers };
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * b2, the returning visitor, in the Chromium with a profile on disk (an incognito-like context
+ * keeps no code cache at all): the page under a URL prefix of its own for this run
+ * (bench/site.mjs: cacheable scripts and wasm), loaded once in a tab that is then closed, and
+ * the start-up measured on the second load, in a new tab. Throws unless the first load fetched
+ * the bundle over the network and the second took it (and the wasm) from the HTTP cache.
+ */
+export async function runWarm({ web, returning }, name, run) {
+  const url = web.warmUrl(`r${run}`, `/${name}/`);
+  const first = await loadStartup(returning, url);
+  if (!first.transfers.length || first.transfers.some((t) => t.transferSize === 0)) {
+    throw new Error(`returning visitor: the first load was served from a cache (${JSON.stringify(first.transfers)})`);
+  }
+  const second = await loadStartup(returning, url);
+  if (second.transfers.length !== first.transfers.length || second.transfers.some((t) => t.transferSize !== 0)) {
+    throw new Error(`returning visitor: the second load was not served from the HTTP cache (${JSON.stringify(second.transfers)})`);
+  }
+  return {
+    startupWarmMs: second.startup.totalMs,
+    startupWarmImportMs: second.startup.importMs,
+    startupWarmCreateMs: second.startup.createMs,
+  };
+}

@@ -8,6 +8,8 @@ export const FIGURES = [
   { key: 'brotli', label: 'a. shipped size, brotli q11', unit: 'kB', scale: KB, better: 'lower', static: true },
   { key: 'startupMs', label: 'b. start-up: import → ready client', unit: 'ms', better: 'lower' },
   { key: 'startupCreateMs', label: 'b′. …of which create() (ours: wasm fetch, compile, instantiate)', unit: 'ms', better: 'lower' },
+  { key: 'startupWarmMs', label: 'b2. returning visitor: b with the HTTP cache warm (2nd load)', unit: 'ms', better: 'lower' },
+  { key: 'startupWarmCreateMs', label: 'b2′. …of which create()', unit: 'ms', better: 'lower' },
   { key: 'loginToNavigateMs', label: 'c. login() → navigation to the authorize endpoint', unit: 'ms', better: 'lower' },
   { key: 'loginToRequestMs', label: 'c′. login() → authorize request sent (CDP clock)', unit: 'ms', better: 'lower' },
   { key: 'loginOwnMs', label: 'c″. …minus time waiting on the OP (Resource Timing)', unit: 'ms', better: 'lower' },
