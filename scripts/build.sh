@@ -48,3 +48,6 @@ wasm=$(gzip -9 -c pkg/spa_oauth_bg.wasm | wc -c)
 # The glue as an app ships it: bundled with its snippets and minified (what bench/ counts too).
 glue=$(node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=error pkg/spa_oauth.js | gzip -9 | wc -c)
 printf '[build] pkg/ ready: gzip -9 wasm %s B + JS glue (bundled, minified) %s B = %s B\n' "$wasm" "$glue" $((wasm + glue)) >&2
+# spa-oauth/react, its own entry (js/react.js): what an app that imports it adds, React not counted.
+react=$(node_modules/.bin/esbuild --bundle --minify --format=esm --log-level=error --external:react pkg/react.js | gzip -9 | wc -c)
+printf '[build] spa-oauth/react (bundled without React, minified): gzip -9 %s B\n' "$react" >&2

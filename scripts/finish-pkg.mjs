@@ -9,6 +9,9 @@
 //    measured) and prints the renaming, which is applied to the glue here.
 // 3. package.json gets `exports` (the module, its types, and the .wasm for bundlers that want
 //    to fetch it themselves), `sideEffects: false` (nothing runs at import), the licence file.
+// 4. `spa-oauth/react` (js/react.js, hand-written, typed by js/react.d.ts): its own entry, so
+//    nothing of it reaches apps that import only `spa-oauth`; React is an optional peer
+//    dependency (npm installs none for apps that never import the bindings).
 import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -161,17 +164,23 @@ function renameExport(bytes, from, to) {
   throw new Error(`finish-pkg: no export ${from}`);
 }
 
+copyFileSync(join('js', 'react.js'), join(pkg, 'react.js'));
+copyFileSync(join('js', 'react.d.ts'), join(pkg, 'react.d.ts'));
+
 const manifestPath = join(pkg, 'package.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
 Object.assign(manifest, {
   exports: {
     '.': { types: './spa_oauth.d.ts', default: './spa_oauth.js' },
+    './react': { types: './react.d.ts', default: './react.js' },
     './spa_oauth_bg.wasm': './spa_oauth_bg.wasm',
     './package.json': './package.json',
   },
   sideEffects: false,
   license: 'MIT',
+  peerDependencies: { react: '>=18' },
+  peerDependenciesMeta: { react: { optional: true } },
 });
-manifest.files = [...new Set([...(manifest.files ?? []), 'client.js', 'README.md', 'LICENSE'])];
+manifest.files = [...new Set([...(manifest.files ?? []), 'client.js', 'react.js', 'react.d.ts', 'README.md', 'LICENSE'])];
 copyFileSync('LICENSE', join(pkg, 'LICENSE'));
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

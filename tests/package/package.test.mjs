@@ -140,7 +140,7 @@ after(() => {
 // ---- (a) the tarball -----------------------------------------------------------------------
 
 describe('npm pack', () => {
-  it('contains exactly the module, its typings, the wasm, its snippets, the JS methods (client.js), LICENSE and README', () => {
+  it('contains exactly the module, its typings, the wasm, its snippets, the JS methods (client.js), the React bindings, LICENSE and README', () => {
     const files = packed.files.map((f) => f.path).sort();
     const js = readFileSync(join(snapshot, 'spa_oauth.js'), 'utf8');
     const snippets = importedSnippets(js);
@@ -148,7 +148,7 @@ describe('npm pack', () => {
     for (const s of snippets) assert.match(s, /^snippets\/spa-oauth-[0-9a-f]+\/js\/[\w-]+\.js$/);
     const expected = [
       'LICENSE', 'README.md', 'package.json', 'spa_oauth.d.ts', 'spa_oauth.js', 'spa_oauth_bg.wasm', ...snippets,
-      'client.js',
+      'client.js', 'react.js', 'react.d.ts',
     ].sort();
     assert.match(js, /from '\.\/client\.js'/);
     assert.deepEqual(files, [...new Set(expected)]);
@@ -194,6 +194,11 @@ describe('npm pack', () => {
     assert.ok(ships(root.default) && root.default.endsWith('.js'), `exports["."].default: ${root.default}`);
     assert.ok(ships(manifest.exports['./spa_oauth_bg.wasm']), 'exports["./spa_oauth_bg.wasm"]');
     assert.equal(manifest.exports['./package.json'], './package.json');
+    // spa-oauth/react (tests/react/ drives it): its own entry; React an optional peer.
+    assert.deepEqual(manifest.exports['./react'], { types: './react.d.ts', default: './react.js' });
+    assert.ok(ships('react.js') && ships('react.d.ts'), 'react.js and react.d.ts shipped');
+    assert.deepEqual(manifest.peerDependencies, { react: '>=18' });
+    assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true } });
   });
 });
 
@@ -216,6 +221,8 @@ describe('the Vite example, installed from the tarball', { timeout: 10 * MINUTE 
     const installed = join(app, 'node_modules', 'spa-oauth');
     const files = listFiles(installed);
     assert.deepEqual(files, packed.files.map((f) => f.path).sort());
+    // React is an optional peer dependency: an app without React gets none.
+    assert.equal(existsSync(join(app, 'node_modules', 'react')), false, 'npm installed React into an app that does not use it');
     for (const file of files) {
       assert.ok(readFileSync(join(installed, file)).equals(readFileSync(join(snapshot, file))), `${file} differs from pkg/`);
     }
