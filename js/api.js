@@ -284,6 +284,9 @@ export function claimTab(key, waitMs) {
 async function claimTabOnce(key, waitMs) {
   const locks = globalThis.navigator?.locks;
   if (!locks || !globalThis.crypto?.randomUUID) return false;
+  // A frame shares its tab's sessionStorage (a silent login's landing page among them): the
+  // claim is the top page's, and a frame must not take it over nor drop its refresh token.
+  if (globalThis.top !== globalThis) return false;
   const hold = (id, wait) => new Promise((held) => {
     const options = wait ? { signal: AbortSignal.timeout(wait) } : { ifAvailable: true };
     locks.request(`${key}:${id}`, options, (lock) => {
