@@ -28,11 +28,14 @@ export function withJsMethods(AuthClient, AuthError) {
   // An API's window, by the key src/core/apis.rs (TokenKey::text) files it under: the scopes
   // as a set (sorted, each once) and the resource. Anything unusual goes to the wasm, which
   // checks the options and names what is wrong.
+  // Apps mostly pass the scopes the same way each time, often already sorted: the list as given
+  // is tried first (a string join and one Map lookup), the set's key only when that misses.
   const apiHotPath = (client, options) => {
     const scopes = options?.scopes;
     if (!Array.isArray(scopes)) return undefined;
-    const key = `${[...new Set(scopes)].sort().join(' ')}\n${options.resource ?? ''}`;
-    return (client[API_HOT_PATHS] ??= client.__apiHotPaths()).get(key);
+    const windows = (client[API_HOT_PATHS] ??= client.__apiHotPaths());
+    const resource = `\n${options.resource ?? ''}`;
+    return windows.get(scopes.join(' ') + resource) ?? windows.get([...new Set(scopes)].sort().join(' ') + resource);
   };
 
   proto.on = function on(event, callback) {

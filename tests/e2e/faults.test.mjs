@@ -485,6 +485,30 @@ describe('faults (issue 15)', { timeout: 16 * TEST_TIMEOUT }, () => {
 
   // Chromium copies sessionStorage into a window opened by window.open (and a duplicated tab):
   // both hold the same refresh token. The original keeps using it; the copy must not.
+  it('a same-origin frame of a logged-in tab (a silent login\'s landing page) shares its sessionStorage: it never '
+    + 'takes over the tab id nor drops the tab\'s refresh token', { timeout: TEST_TIMEOUT }, async () => {
+    const page = await loggedInPage();
+    try {
+      const before = await tokenFingerprints(page);
+      const tabId = () => page.evaluate(() => Object.entries(sessionStorage).find(([k]) => k.endsWith(':tab'))?.[1]);
+      const id = await tabId();
+      assert.ok(id, 'the tab claimed an id');
+      // The demo page in a frame builds its own AuthClient on the shared sessionStorage; a copy
+      // is decided after 1 s, so the frame stays for 2 s.
+      await page.evaluate(() => new Promise((resolve) => {
+        const frame = document.createElement('iframe');
+        frame.src = '/?in-a-frame';
+        frame.onload = () => setTimeout(() => { frame.remove(); resolve(); }, 2000);
+        document.body.append(frame);
+      }));
+      assert.equal(await tabId(), id, 'the tab id');
+      await reload(page);
+      assert.deepEqual(await tokenFingerprints(page), before, 'the session after a reload, refresh token included');
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('a window opened with window.open (storage: session, sessionStorage copied) refreshing with its original: '
     + 'each refresh token presented once, the copy does not use the inherited one', { timeout: TEST_TIMEOUT }, async () => {
     loginTtl = SHORT_LOGIN_TTL;

@@ -81,6 +81,7 @@ const config: AuthClientConfig = {
   silentRedirectUri: `${location.origin}/silent.html`,
   silentTimeoutSeconds: 5,
   silentRenew: true,
+  passwordResetPolicy: 'b2c_1_password_reset',
   apis: [
     { url: 'https://api.example.com/orders', scopes: ['orders:read'], resource: 'https://api.example.com' },
     { url: 'https://billing.example.com', scopes: ['billing:read'] },
