@@ -6,13 +6,11 @@
 // registry is used once per run for the example's dependencies (vite), from npm's cache when
 // it can. pkg/ may be rebuilt while this runs: everything here works on one consistent copy.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import {
-  cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+  cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
@@ -20,80 +18,25 @@ import {
   callbackParamsIn, launchBrowser, newPage, signInAtOP, waitForStatus,
 } from '../e2e/helpers.mjs';
 import { startOP } from '../support/op.mjs';
+import {
+  MINUTE, ROOT, diagnostics, listFiles, npm, run, runOk, snapshotPkg,
+} from '../support/packed.mjs';
 import { startStatic } from '../support/static.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = join(ROOT, 'pkg');
 const EXAMPLE = join(ROOT, 'examples', 'vite');
 const TYPES = join(ROOT, 'tests', 'package', 'types');
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 
-const MINUTE = 60_000;
 const MARKER = '// spa-oauth: AuthError export';
 
 // ---- helpers --------------------------------------------------------------------------------
-
-/** Runs a command; resolves { stdout, stderr, code } (never rejects on a non-zero exit). */
-function run(file, args, { cwd = ROOT, timeout = 2 * MINUTE, env } = {}) {
-  return new Promise((resolve, reject) => {
-    execFile(file, args, {
-      cwd, timeout, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, ...env },
-    }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') reject(Object.assign(err, { stdout, stderr }));
-      else resolve({ stdout, stderr, code: err ? err.code : 0 });
-    });
-  });
-}
-
-/** Like run(), but fails with the command's output unless it exits 0. */
-async function runOk(file, args, options) {
-  const result = await run(file, args, options);
-  assert.equal(result.code, 0, `${basename(file)} ${args.join(' ')} exited ${result.code}\n`
-    + `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
-  return result;
-}
-
-const npm = (args, options) => runOk('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], options);
-
-function listFiles(dir, base = dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(path, base) : [relative(base, path)];
-  }).sort();
-}
-
-function fingerprint(dir) {
-  return listFiles(dir).map((file) => {
-    const { size, mtimeMs } = statSync(join(dir, file));
-    return `${file}:${size}:${mtimeMs}`;
-  }).join('\n');
-}
 
 /** Whether `dir` holds a finished build (wasm-pack's output after scripts/finish-pkg.mjs). */
 function isFinished(dir) {
   const has = (file, text) => existsSync(join(dir, file)) && readFileSync(join(dir, file), 'utf8').includes(text);
   return existsSync(join(dir, 'spa_oauth_bg.wasm')) && existsSync(join(dir, 'LICENSE'))
     && has('spa_oauth.js', MARKER) && has('spa_oauth.d.ts', MARKER) && has('package.json', '"exports"');
-}
-
-/**
- * A consistent copy of pkg/: nothing changed while copying and the build was finished. pkg/ is
- * rebuilt from time to time by other work on this repository; wait for it (up to 3 minutes).
- */
-async function snapshotPkg(dest) {
-  const deadline = Date.now() + 3 * MINUTE;
-  for (;;) {
-    try {
-      const before = fingerprint(PKG);
-      rmSync(dest, { recursive: true, force: true });
-      cpSync(PKG, dest, { recursive: true });
-      if (before === fingerprint(PKG) && isFinished(dest)) return dest;
-    } catch (err) {
-      if (err.code !== 'ENOENT') throw err;
-    }
-    assert.ok(Date.now() < deadline, `${PKG} is missing or unfinished: build it with \`bash scripts/build.sh\``);
-    await sleep(5000);
-  }
 }
 
 /** The snippet files the module imports (`./snippets/<crate>-<hash>/js/<name>.js`). */
@@ -111,12 +54,6 @@ function writeTsconfig(dir, { pkg, files, compilerOptions = {} }) {
   return join(dir, 'tsconfig.json');
 }
 
-/** tsc's diagnostics as { file, line, code } (line 1-based). */
-function diagnostics(output) {
-  return [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+):/gm)]
-    .map(([, file, line, code]) => ({ file: basename(file), line: Number(line), code }));
-}
-
 // ---- fixtures shared by the tests ----------------------------------------------------------
 
 let work;       // temp dir of this run
@@ -127,7 +64,7 @@ let app;        // scratch copy of examples/vite, with the tarball installed
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'spa-oauth-package-'));
-  snapshot = await snapshotPkg(join(work, 'pkg'));
+  snapshot = await snapshotPkg(PKG, join(work, 'pkg'), isFinished);
   const { stdout } = await npm(['pack', snapshot, '--json', '--pack-destination', work]);
   [packed] = JSON.parse(stdout);
   tarball = join(work, packed.filename);

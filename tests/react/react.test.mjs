@@ -13,15 +13,13 @@
 // devDependencies. The registry is used for the example's dependencies, from npm's cache when
 // it can.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import {
-  cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync,
+  cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { build } from 'esbuild';
@@ -31,15 +29,16 @@ import {
 } from '../e2e/helpers.mjs';
 import { startApi } from '../support/api-server.mjs';
 import { startOP } from '../support/op.mjs';
+import {
+  MINUTE, ROOT, diagnostics, npm, run, runOk, snapshotPkg,
+} from '../support/packed.mjs';
 import { startStatic } from '../support/static.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PKG = resolve(ROOT, process.env.SPA_OAUTH_PKG ?? 'pkg');
 const EXAMPLE = join(ROOT, 'examples', 'react');
 const TYPES = join(ROOT, 'tests', 'react', 'types');
 const TSC = join(ROOT, 'node_modules', '.bin', 'tsc');
 
-const MINUTE = 60_000;
 const TEST_TIMEOUT = MINUTE;
 const CLIENT_ID = 'spa-demo';
 const ORDERS = 'https://orders.example';
@@ -49,62 +48,8 @@ const SHORT_TTL = 64;
 
 // ---- helpers --------------------------------------------------------------------------------
 
-/** Runs a command; resolves { stdout, stderr, code } (never rejects on a non-zero exit). */
-function run(file, args, { cwd = ROOT, timeout = 2 * MINUTE, env } = {}) {
-  return new Promise((done, fail) => {
-    execFile(file, args, {
-      cwd, timeout, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, ...env },
-    }, (err, stdout, stderr) => {
-      if (err && typeof err.code !== 'number') fail(Object.assign(err, { stdout, stderr }));
-      else done({ stdout, stderr, code: err ? err.code : 0 });
-    });
-  });
-}
-
-async function runOk(file, args, options) {
-  const result = await run(file, args, options);
-  assert.equal(result.code, 0, `${basename(file)} ${args.join(' ')} exited ${result.code}\n`
-    + `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
-  return result;
-}
-
-const npm = (args, options) => runOk('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], options);
-
-function listFiles(dir, base = dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    return entry.isDirectory() ? listFiles(path, base) : [relative(base, path)];
-  }).sort();
-}
-
-const fingerprint = (dir) => listFiles(dir).map((file) => {
-  const { size, mtimeMs } = statSync(join(dir, file));
-  return `${file}:${size}:${mtimeMs}`;
-}).join('\n');
-
 const isFinished = (dir) => ['react.js', 'react.d.ts', 'spa_oauth_bg.wasm', 'LICENSE'].every((f) => existsSync(join(dir, f)))
   && readFileSync(join(dir, 'package.json'), 'utf8').includes('"./react"');
-
-/** A consistent copy of pkg/ (other work rebuilds it now and then: wait up to 3 minutes). */
-async function snapshotPkg(dest) {
-  const deadline = Date.now() + 3 * MINUTE;
-  for (;;) {
-    try {
-      const seen = fingerprint(PKG);
-      rmSync(dest, { recursive: true, force: true });
-      cpSync(PKG, dest, { recursive: true });
-      if (seen === fingerprint(PKG) && isFinished(dest)) return dest;
-    } catch (err) {
-      if (err.code !== 'ENOENT') throw err;
-    }
-    assert.ok(Date.now() < deadline, `${PKG} is missing or unfinished: build it with \`bash scripts/build.sh\``);
-    await sleep(5000);
-  }
-}
-
-/** tsc's diagnostics as { file, line, code } (line 1-based). */
-const diagnostics = (output) => [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+):/gm)]
-  .map(([, file, line, code]) => ({ file: basename(file), line: Number(line), code }));
 
 /** Strict options, as tests/package/types/tsconfig.json, with React's JSX. */
 const STRICT = {
@@ -133,7 +78,7 @@ let dist; // its development build
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'spa-oauth-react-'));
-  snapshot = await snapshotPkg(join(work, 'pkg'));
+  snapshot = await snapshotPkg(PKG, join(work, 'pkg'), isFinished);
   const { stdout } = await npm(['pack', snapshot, '--json', '--pack-destination', work]);
   const [packed] = JSON.parse(stdout);
   app = join(work, 'app');

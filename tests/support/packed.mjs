@@ -1,0 +1,75 @@
+// What the package tests (tests/package/) and the React tests (tests/react/) share: running
+// commands, a consistent copy of pkg/ to pack (other work rebuilds pkg/ now and then), and tsc's
+// diagnostics.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const MINUTE = 60_000;
+
+/** Runs a command; resolves { stdout, stderr, code } (never rejects on a non-zero exit). */
+export function run(file, args, { cwd = ROOT, timeout = 2 * MINUTE, env } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, {
+      cwd, timeout, maxBuffer: 32 * 1024 * 1024, env: { ...process.env, ...env },
+    }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') reject(Object.assign(err, { stdout, stderr }));
+      else resolve({ stdout, stderr, code: err ? err.code : 0 });
+    });
+  });
+}
+
+/** Like run(), but fails with the command's output unless it exits 0. */
+export async function runOk(file, args, options) {
+  const result = await run(file, args, options);
+  assert.equal(result.code, 0, `${basename(file)} ${args.join(' ')} exited ${result.code}\n`
+    + `--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  return result;
+}
+
+export const npm = (args, options) => runOk('npm', [...args, '--no-audit', '--no-fund', '--loglevel=error'], options);
+
+/** The files under `dir`, relative to it, sorted. */
+export function listFiles(dir, base = dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listFiles(path, base) : [relative(base, path)];
+  }).sort();
+}
+
+function fingerprint(dir) {
+  return listFiles(dir).map((file) => {
+    const { size, mtimeMs } = statSync(join(dir, file));
+    return `${file}:${size}:${mtimeMs}`;
+  }).join('\n');
+}
+
+/**
+ * A consistent copy of `pkg` in `dest`: nothing changed while copying, and `isFinished(dest)`
+ * holds (the build was complete). Waits up to 3 minutes for a build under way.
+ */
+export async function snapshotPkg(pkg, dest, isFinished) {
+  const deadline = Date.now() + 3 * MINUTE;
+  for (;;) {
+    try {
+      const before = fingerprint(pkg);
+      rmSync(dest, { recursive: true, force: true });
+      cpSync(pkg, dest, { recursive: true });
+      if (before === fingerprint(pkg) && isFinished(dest)) return dest;
+    } catch (err) {
+      if (err.code !== 'ENOENT') throw err;
+    }
+    assert.ok(Date.now() < deadline, `${pkg} is missing or unfinished: build it with \`bash scripts/build.sh\``);
+    await sleep(5000);
+  }
+}
+
+/** tsc's diagnostics as { file, line, code } (line 1-based). */
+export function diagnostics(output) {
+  return [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+):/gm)]
+    .map(([, file, line, code]) => ({ file: basename(file), line: Number(line), code }));
+}
