@@ -284,8 +284,9 @@ impl Client {
             // A refresh would only burn the refresh token for another token of the future.
             return Err(not_yet_valid());
         }
-        // Other tabs' refreshes arrive through the storage event: no refresh token, no renewal.
-        if tokens.refresh_token.is_none() {
+        // Without a refresh token only silent renewal can help (the refresh's single flight
+        // tries it); without that, other tabs' refreshes arrive through the storage event.
+        if tokens.refresh_token.is_none() && !self.config.silent_renew {
             return Ok(None);
         }
         self.refresh().await.map(Some)

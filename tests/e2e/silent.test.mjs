@@ -131,6 +131,34 @@ describe('ssoSilent() and silent renewal', { timeout: 6 * TEST_TIMEOUT }, () => 
       }
     });
 
+  it('a session without a refresh token whose access token is due is renewed by one silent login when getAccessToken() asks',
+    { timeout: TEST_TIMEOUT }, async () => {
+      const page = await newPage(env.browser);
+      try {
+        await openDemo(page, env.servers);
+        await loginThroughDemo(page, env.servers);
+        await waitForStatus(page, 'logged-in');
+        // A session with no refresh token (a copied tab's, or a login without offline_access).
+        await page.evaluate(() => {
+          for (const [key, value] of Object.entries(sessionStorage)) {
+            if (!key.endsWith(':tokens')) continue;
+            const record = JSON.parse(value);
+            delete record.refreshToken;
+            sessionStorage.setItem(key, JSON.stringify(record));
+          }
+        });
+        const seen = watchInteraction(page);
+        // A margin of a day makes the hour-long access token due now.
+        const outcome = await callClient(page, 'getAccessToken', { silentRenew: true, expiryMarginSeconds: 86400 });
+        assert.deepEqual({ ok: outcome.ok, token: outcome.token }, { ok: true, token: true }, JSON.stringify(outcome));
+        assert.deepEqual(await page.evaluate(() => window.silentEvents), ['silentRenewed']);
+        assert.equal(await page.evaluate(() => typeof window.renewingClient.getTokens().refreshToken), 'string', 'a refresh token again');
+        assert.deepEqual(seen, { frames: 1, navigations: 0, popups: 0 });
+      } finally {
+        await page.context().close();
+      }
+    });
+
   it('without silent renewal a refused refresh token still ends the session (login_required)', { timeout: TEST_TIMEOUT }, async () => {
     const page = await newPage(env.browser);
     try {
