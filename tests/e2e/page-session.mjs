@@ -91,9 +91,11 @@ export function fetchThroughAuth(page, url, count = 1) {
 
 /**
  * Starts every call of `calls` at once in the page and waits for all. A call is
- * `{ token: { scopes, resource? } }` (getAccessToken with that API) or `{ fetch: url }`
- * (auth.fetch). Outcomes, in order: `{ token: fingerprint | null }`, `{ status, body }` (JSON
- * body or null), or `{ error: { name, code, providerError, scopes, b2cCode, status, isError, message } }`.
+ * `{ token: { scopes, resource? } }` (getAccessToken with that API), `{ fetch: url }`
+ * (auth.fetch), or `{ byHand: { url, api } }` (that API's token sent to `url` with a plain fetch).
+ * Outcomes, in order: `{ token: fingerprint | null }`, `{ status, body }` (JSON body or null),
+ * `{ status, challenge, body, token: fingerprint }`, or
+ * `{ error: { name, code, providerError, scopes, b2cCode, status, isError, message } }`.
  */
 export async function concurrentCalls(page, calls) {
   const results = await page.evaluate(async (list) => {
@@ -111,6 +113,13 @@ export async function concurrentCalls(page, calls) {
     return Promise.all(list.map(async (call) => {
       try {
         if (call.token) return { token: await auth.getAccessToken(call.token) };
+        if (call.byHand) {
+          const token = await auth.getAccessToken(call.byHand.api);
+          const res = await fetch(call.byHand.url, { headers: { Authorization: `Bearer ${token}` } });
+          return {
+            status: res.status, challenge: res.headers.get('WWW-Authenticate'), body: await res.json().catch(() => null), token,
+          };
+        }
         const res = await auth.fetch(call.fetch);
         return { status: res.status, body: await res.json().catch(() => null) };
       } catch (err) {
@@ -118,7 +127,7 @@ export async function concurrentCalls(page, calls) {
       }
     }));
   }, calls);
-  return results.map((r) => ('token' in r ? { token: fingerprint(r.token) } : r));
+  return results.map((r) => ('token' in r ? { ...r, token: fingerprint(r.token) } : r));
 }
 
 /** getAccessToken(api) once: `{ token: fingerprint | null }` or `{ error }` (see concurrentCalls). */
@@ -133,28 +142,8 @@ export async function apiToken(page, api) {
  * the page. Resolves `{ status, challenge, body, token: fingerprint }` or `{ error }`.
  */
 export async function callWithTokenOf(page, url, api) {
-  const result = await page.evaluate(async ({ target, which }) => {
-    const describe = (err) => ({
-      name: err?.name ?? null,
-      code: err?.code ?? null,
-      providerError: err?.providerError ?? null,
-      scopes: Array.isArray(err?.scopes) ? [...err.scopes] : err?.scopes ?? null,
-      b2cCode: err?.b2cCode ?? null,
-      status: err?.status ?? null,
-      isError: err instanceof Error,
-      message: String(err?.message ?? err),
-    });
-    try {
-      const token = await (window.demo ?? window.app).auth.getAccessToken(which);
-      const res = await fetch(target, { headers: { Authorization: `Bearer ${token}` } });
-      return {
-        status: res.status, challenge: res.headers.get('WWW-Authenticate'), body: await res.json().catch(() => null), token,
-      };
-    } catch (err) {
-      return { error: describe(err) };
-    }
-  }, { target: url, which: api });
-  return result.error ? result : { ...result, token: fingerprint(result.token) };
+  const [outcome] = await concurrentCalls(page, [{ byHand: { url, api } }]);
+  return outcome;
 }
 
 /**
