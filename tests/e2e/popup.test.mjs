@@ -90,6 +90,8 @@ describe('loginPopup()', { timeout: 8 * TEST_TIMEOUT }, () => {
         await signInAtOP(popup, env.servers.op);
         assert.deepEqual(await popupOutcome(page), { ok: true, appState: null });
         assert.equal(await page.evaluate(() => window.demo.auth.isAuthenticated()), true);
+        await popup.waitForEvent('close', { timeout: 5000 }).catch(() => {});
+        assert.equal(popup.isClosed(), true, 'the severed popup closed itself after handing the response over');
       } finally {
         await page.context().close();
       }
