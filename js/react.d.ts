@@ -42,6 +42,7 @@ export interface AuthState {
   readonly error: AuthError | null;
   readonly loginRedirect: (options?: LoginRedirectOptions) => Promise<void>;
   readonly loginPopup: (options?: LoginRedirectOptions) => Promise<{ appState?: unknown }>;
+  /** Ends the session; `<RequireAuth>` starts no login by itself until the next session (its `login` still does). */
   readonly logout: (options?: { redirect?: boolean }) => Promise<void>;
   readonly getAccessToken: (options?: AccessTokenOptions) => Promise<string | null>;
 }

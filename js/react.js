@@ -25,6 +25,9 @@ const MAX_DELAY_MS = 2 ** 31 - 1;
 /** Claims that differ between two ID tokens of one session without saying anything new of the user. */
 const PER_TOKEN_CLAIMS = new Set(['iat', 'exp', 'nbf', 'nonce', 'at_hash', 'c_hash', 'jti', 'rh', 'uti']);
 
+/** The automatic logins of <RequireAuth> after a logout: none, until a new session (a never-settling "login"). */
+const LOGGED_OUT = new Promise(() => {});
+
 const AuthContext = createContext(null);
 const stores = new WeakMap();
 
@@ -87,7 +90,15 @@ function createStore(client) {
   const actions = {
     loginRedirect: (options) => client.loginRedirect(options),
     loginPopup: (options) => client.loginPopup(options),
-    logout: (options) => client.logout(options),
+    logout(options) {
+      // The session ends here: <RequireAuth> must not start a login that races the navigation
+      // to the provider's end-session (or, with redirect: false, logs the user straight back in).
+      autoLogin = LOGGED_OUT;
+      return client.logout(options).catch((error) => {
+        if (autoLogin === LOGGED_OUT) autoLogin = null;
+        throw error;
+      });
+    },
     getAccessToken: (options) => client.getAccessToken(options),
   };
 
@@ -115,7 +126,10 @@ function createStore(client) {
     const before = state.status;
     state = { ...next, ...actions };
     for (const listener of [...listeners]) listener();
-    if (before !== state.status) sessionChanged();
+    if (before !== state.status) {
+      if (state.status === 'authenticated' && autoLogin === LOGGED_OUT) autoLogin = null;
+      sessionChanged();
+    }
   }
 
   const refreshState = () => {

@@ -474,4 +474,35 @@ describe('the React example under StrictMode, in Chromium', { timeout: 10 * MINU
     assert.equal(codeRedemptions() - redemptions, 1, 'authorization_code POSTs');
     assert.deepEqual(page.pageErrors, [], 'page errors');
   });
+  it('logout on a protected route: RequireAuth starts no login, here only or on the way to the provider', {
+    timeout: TEST_TIMEOUT,
+  }, async (t) => {
+    // Here only: the status turns anonymous on the protected route; no login follows.
+    const local = await open(t, '/protected/');
+    await signInAtOP(local, op);
+    await local.locator('#api-orders[data-token="present"]').waitFor();
+    await local.locator('#logout-local').click();
+    await waitForStatus(local, 'anonymous');
+    await local.locator('#fallback').waitFor();
+    await sleep(1000);
+    assert.equal(local.authRequests(), 1, 'authorization requests (the login only)');
+    assert.equal(new URL(local.url()).pathname, '/protected/');
+    assert.deepEqual((await traceOf(local)).statuses, ['loading', 'authenticated', 'anonymous']);
+    assert.equal(await local.evaluate(() => window.reactExample.auth.getTokens()), null, 'getTokens()');
+    assert.deepEqual(local.pageErrors, [], 'page errors');
+
+    // At the provider: the page goes to its end-session, with no login racing it, and comes back anonymous.
+    const page = await open(t, '/protected/');
+    await signInAtOP(page, op);
+    await page.locator('#api-orders[data-token="present"]').waitFor();
+    await page.locator('#logout').click();
+    await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+    await page.waitForURL((url) => url.origin === web.origin);
+    await waitForStatus(page, 'anonymous');
+    await sleep(500);
+    assert.equal(page.authRequests(), 1, 'authorization requests (the login only)');
+    assert.equal(page.url(), `${web.origin}/`);
+    assert.deepEqual(page.pageErrors, [], 'page errors');
+  });
+
 });
