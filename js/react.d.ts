@@ -8,7 +8,8 @@ import type {
  * Where the session stands:
  * - `'loading'`: the page carries a login (or logout) response that is being handled; shown
  *   from the first render of such a page until the response is handled, never followed by a
- *   passing `'anonymous'`;
+ *   passing `'anonymous'`; a page that only relays a popup's or silent frame's response (or
+ *   starts an Azure AD B2C password reset) stays `'loading'`;
  * - `'authenticated'`: a session is held (a valid access token, or a refresh token to get one);
  * - `'anonymous'`: no session;
  * - `'error'`: the login that just came back failed (`error` says why) and there is no session.

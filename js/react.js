@@ -81,6 +81,21 @@ function defaultOnRedirect(appState) {
   dispatchEvent(new PopStateEvent('popstate', { state: history.state }));
 }
 
+/**
+ * Whether the URL carries a login response (a code or an error, not a logout return's lone
+ * state) that the client handles or relays: at its redirect URI, or a popup's or silent
+ * frame's (state `p.`/`s.`, relayed wherever it lands). handleRedirectCallback() resolves null
+ * for one it relayed, or for a B2C forgot-password answer that starts the reset login: that
+ * page stays 'loading' (no 'anonymous', no login started by <RequireAuth> there).
+ */
+function carriesLoginResponse(client) {
+  return [location.search, location.hash].some((part) => {
+    const params = new URLSearchParams(part.slice(1));
+    if (!params.has('code') && !params.has('error')) return false;
+    return client.isCallback() || /^[ps]\./.test(params.get('state') ?? '');
+  });
+}
+
 function report(error) {
   if (typeof reportError === 'function') reportError(error);
   else setTimeout(() => { throw error; });
@@ -110,8 +125,11 @@ function createStore(client) {
     return { status: 'authenticated', user: kept, error };
   }
 
+  const loginResponse = carriesLoginResponse(client);
   let state = null;
-  state = { ...(client.isCallback() ? { status: 'loading', user: null, error: null } : fromClient(null)), ...actions };
+  state = {
+    ...(loginResponse || client.isCallback() ? { status: 'loading', user: null, error: null } : fromClient(null)), ...actions,
+  };
   const listeners = new Set();
   let callback = null;
   let attached = 0;
@@ -165,6 +183,9 @@ function createStore(client) {
   function handleCallback() {
     callback = client.handleRedirectCallback().then(
       (result) => {
+        // A response relayed to the page that waits for it (popup, silent frame), or a B2C
+        // forgot-password answer whose reset login is under way: this page is no session's.
+        if (!result && loginResponse) return;
         if (result) {
           try {
             onRedirect(result.appState);

@@ -505,4 +505,21 @@ describe('the React example under StrictMode, in Chromium', { timeout: 10 * MINU
     assert.deepEqual(page.pageErrors, [], 'page errors');
   });
 
+  it('a page that relays a silent frame\'s or popup\'s response stays loading: no anonymous, no login of its own', {
+    timeout: TEST_TIMEOUT,
+  }, async (t) => {
+    // On a protected route (a silentRedirectUri of the app's), and on the redirect URI itself.
+    for (const path of ['/protected/#code=x&state=s.abc', '/#code=x&state=s.abc', '/popup-protected/?code=x&state=s.abc']) {
+      const page = await open(t, path);
+      await until('the response relayed', async () => !/code=/.test(page.url()));
+      await sleep(1000);
+      assert.equal(page.authRequests(), 0, `${path}: authorization requests`);
+      assert.equal(page.popups.length, 0, `${path}: popups`);
+      const seen = await traceOf(page);
+      assert.deepEqual(seen.statuses, ['loading'], `${path}: statuses`);
+      assert.deepEqual(seen.dom, ['loading'], `${path}: statuses in the DOM`);
+      assert.deepEqual(page.pageErrors, [], 'page errors');
+    }
+  });
+
 });
