@@ -67,8 +67,9 @@ export type UseAccessTokenOptions = AccessTokenOptions | { scopes?: undefined; r
 /**
  * The access token of one API (`getAccessToken({ scopes, resource })`), or of the login (no
  * options), kept current: a new token from the client (a refresh, a new login) re-renders the
- * component, and a token whose expiry is known is fetched again a minute before it. A change of
- * another API's token does not re-render it.
+ * component, and it is fetched again when the client would refresh it (`expiryMarginSeconds`
+ * before its expiry), however it was obtained. A change of another API's token does not
+ * re-render it.
  */
 export function useAccessToken(options?: UseAccessTokenOptions): AccessTokenState;
 

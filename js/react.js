@@ -18,8 +18,6 @@ import {
 } from 'react';
 
 const EVENTS = ['tokensChanged', 'loggedOut', 'refreshFailed', 'silentRenewed', 'silentRenewFailed'];
-/** A token is fetched again this long before its known expiry (the core's default margin). */
-const EARLY_MS = 60_000;
 /** setTimeout's longest delay. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
 /** Claims that differ between two ID tokens of one session without saying anything new of the user. */
@@ -148,20 +146,40 @@ function createStore(client) {
       if (state.status === 'authenticated' && autoLogin === LOGGED_OUT) autoLogin = null;
       sessionChanged();
     }
+    watchSessionEnd();
   }
 
   const refreshState = () => {
     if (state.status !== 'loading') set(fromClient(state.error));
   };
 
+  /**
+   * A session without a refresh token ends when its access token expires, with no event (the
+   * client's getAccessToken() just resolves null): the state is read again then.
+   */
+  let sessionTimer;
+  function watchSessionEnd() {
+    clearTimeout(sessionTimer);
+    sessionTimer = undefined;
+    const held = client.getTokens();
+    const end = held?.expiresAt;
+    if (!attached || state.status !== 'authenticated' || typeof held?.refreshToken === 'string' || typeof end !== 'number') return;
+    sessionTimer = setTimeout(() => {
+      sessionTimer = undefined;
+      refreshState();
+    }, Math.min(Math.max(end - Date.now(), 0) + 1000, MAX_DELAY_MS));
+  }
+
   const handlers = {
-    tokensChanged(tokens) {
-      if (tokens?.api) {
-        tokenChanged(tokenKey(tokens.api), tokens);
+    tokensChanged(tokenSet) {
+      if (tokenSet?.api) {
+        tokenChanged(tokenKey(tokenSet.api), tokenSet);
         return;
       }
-      tokenChanged('', tokens);
-      if (state.status !== 'loading') set(fromClient(null));
+      tokenChanged('', tokenSet);
+      if (state.status === 'loading') return;
+      set(fromClient(null));
+      watchSessionEnd();
     },
     loggedOut() {
       generation += 1;
@@ -209,11 +227,13 @@ function createStore(client) {
     refreshState();
     if (!callback) handleCallback();
     for (const entry of tokens.values()) schedule(entry);
+    watchSessionEnd();
     return () => {
       attached -= 1;
       if (attached > 0) return;
       for (const event of EVENTS) client.off(event, handlers[event]);
       for (const entry of tokens.values()) stopTimer(entry);
+      watchSessionEnd();
     };
   }
 
@@ -231,7 +251,7 @@ function createStore(client) {
     if (!entry) {
       const copy = key === '' ? undefined : { scopes: [...options.scopes], ...(options.resource !== undefined && { resource: options.resource }) };
       entry = {
-        key, options: copy, snapshot: emptyToken(), listeners: new Set(), fetching: -1, timer: undefined, expiresAt: undefined,
+        key, options: copy, snapshot: emptyToken(), listeners: new Set(), fetching: -1, timer: undefined,
       };
       entry.subscribe = (listener) => subscribeToken(entry, listener);
       entry.getSnapshot = () => entry.snapshot;
@@ -252,14 +272,25 @@ function createStore(client) {
     entry.timer = undefined;
   }
 
-  /** Fetches the token again a minute before its known expiry, then at it, while it is shown. */
+  /**
+   * The end of the window in which the client answers this token from its cache (its expiry
+   * less the client's margin), however the token came (a login, a refresh, the cache at a
+   * reload, auth.fetch): read from the client's own hot-path windows (js/client.js).
+   */
+  function windowEnd(entry) {
+    const window = entry.key === '' ? client.__hotPath() : client.__apiHotPaths().get(entry.key);
+    const until = window?.until;
+    return typeof until === 'number' && Number.isFinite(until) ? until : undefined;
+  }
+
+  /** Fetches the token again when the client would refresh it (its window's end), while it is shown. */
   function schedule(entry) {
     stopTimer(entry);
-    const { expiresAt } = entry;
-    if (typeof expiresAt !== 'number' || !entry.listeners.size || !attached || state.status !== 'authenticated') return;
+    if (!entry.listeners.size || !attached || state.status !== 'authenticated') return;
+    const until = windowEnd(entry);
     const now = Date.now();
-    const at = [expiresAt - EARLY_MS, expiresAt + 1000].find((t) => t > now);
-    if (at === undefined) return;
+    if (until === undefined || until <= now) return;
+    const at = until + 10;
     entry.timer = setTimeout(() => {
       entry.timer = undefined;
       fetchToken(entry);
@@ -274,14 +305,16 @@ function createStore(client) {
       (token) => {
         if (entry.fetching === asked) entry.fetching = -1;
         if (asked !== generation) return;
-        if (entry.key === '') entry.expiresAt = client.getTokens()?.expiresAt;
         update(entry, { token, error: null, loading: false });
-        schedule(entry);
+        // null: the session is gone (expired with no refresh token), which no event tells.
+        if (token === null) refreshState();
+        else schedule(entry);
       },
       (error) => {
         if (entry.fetching === asked) entry.fetching = -1;
         if (asked !== generation) return;
         update(entry, { token: null, error, loading: false });
+        refreshState();
       },
     );
   }
@@ -289,7 +322,6 @@ function createStore(client) {
   function tokenChanged(key, tokenSet) {
     const entry = tokens.get(key);
     if (!entry) return;
-    entry.expiresAt = tokenSet.expiresAt;
     update(entry, { token: tokenSet.accessToken, error: null, loading: false });
     schedule(entry);
   }
@@ -314,7 +346,6 @@ function createStore(client) {
         if (entry.listeners.size) fetchToken(entry);
       } else {
         stopTimer(entry);
-        entry.expiresAt = undefined;
         update(entry, emptyToken());
       }
     }

@@ -236,6 +236,7 @@ describe('the React example under StrictMode, in Chromium', { timeout: 10 * MINU
   let billing;
   let browser;
   let shortOrders = false; // mint orders tokens with SHORT_TTL seconds of life
+  let shortLogin = false; // the same for the login's access token
 
   before(async () => {
     assert.ok(dist, 'the example was not built');
@@ -244,7 +245,8 @@ describe('the React example under StrictMode, in Chromium', { timeout: 10 * MINU
     op = await startOP({
       redirectUris: [`${web.origin}/`],
       resources: { [ORDERS]: ['orders:read'], [BILLING]: ['billing:read'] },
-      accessTokenTtl: (_grantType, resource) => (resource === ORDERS && shortOrders ? SHORT_TTL : 3600),
+      accessTokenTtl: (grantType, resource) => ((resource === ORDERS && shortOrders)
+        || (grantType === 'authorization_code' && resource === undefined && shortLogin) ? SHORT_TTL : 3600),
     });
     const api = (name, audience) => startApi({ name, issuer: op.issuer, audience, corsOrigins: [web.origin] });
     orders = await api('orders API', ORDERS);
@@ -520,6 +522,52 @@ describe('the React example under StrictMode, in Chromium', { timeout: 10 * MINU
       assert.deepEqual(seen.dom, ['loading'], `${path}: statuses in the DOM`);
       assert.deepEqual(page.pageErrors, [], 'page errors');
     }
+  });
+
+  it('a session without a refresh token: anonymous once its access token ends', { timeout: TEST_TIMEOUT }, async (t) => {
+    shortLogin = true;
+    t.after(() => { shortLogin = false; });
+    const page = await open(t, '/', { expect: 'anonymous' });
+    // The provider's answer without its refresh token: the session lasts as long as its access token.
+    await page.context().route((url) => url.origin === op.issuer && url.pathname === '/token', async (route) => {
+      const response = await route.fetch();
+      const { refresh_token: _, ...body } = await response.json();
+      await route.fulfill({ response, json: body });
+    });
+    await page.locator('#login').click();
+    await signInAtOP(page, op);
+    await waitForStatus(page, 'authenticated');
+    shortLogin = false;
+    const held = await page.evaluate(() => {
+      const tokens = window.reactExample.auth.getTokens();
+      return { refresh: 'refreshToken' in tokens, life: tokens.expiresAt - Date.now() };
+    });
+    assert.equal(held.refresh, false, 'a refresh token');
+    assert.ok(held.life <= SHORT_TTL * 1000, `the access token lives ${held.life} ms`);
+    // expiryMarginSeconds (60) before its end the client gives no token any more: the session is over.
+    await waitForStatus(page, 'anonymous', (SHORT_TTL - 50) * 1000);
+    await page.locator('#login-token[data-state="none"]').waitFor();
+    assert.deepEqual((await traceOf(page)).statuses, ['loading', 'authenticated', 'anonymous']);
+    assert.deepEqual(page.pageErrors, [], 'page errors');
+  });
+
+  it('useAccessToken: an API token read from the cache at a reload is fetched again before it expires', {
+    timeout: TEST_TIMEOUT,
+  }, async (t) => {
+    shortOrders = true;
+    t.after(() => { shortOrders = false; });
+    const page = await open(t, '/protected/');
+    await signInAtOP(page, op);
+    await page.locator('#api-orders[data-token="present"]').waitFor();
+    shortOrders = false;
+    const ordersGrants = grantsFor(ORDERS);
+    await page.reload();
+    await page.locator('#api-orders[data-token="present"]').waitFor();
+    assert.equal(grantsFor(ORDERS), ordersGrants, 'the reload took the orders token from the cache');
+    await until('a new orders token', async () => (await traceOf(page)).distinctTokens.orders >= 2, (SHORT_TTL - 50) * 1000);
+    assert.equal(grantsFor(ORDERS) - ordersGrants, 1, 'orders token requests');
+    assert.equal((await callApi(page, 'orders')).status, 200, 'the new orders token works');
+    assert.deepEqual(page.pageErrors, [], 'page errors');
   });
 
 });
