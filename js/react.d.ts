@@ -69,7 +69,7 @@ export type UseAccessTokenOptions = AccessTokenOptions | { scopes?: undefined; r
  * options), kept current: a new token from the client (a refresh, a new login) re-renders the
  * component, and it is fetched again when the client would refresh it (`expiryMarginSeconds`
  * before its expiry), however it was obtained. A change of another API's token does not
- * re-render it.
+ * re-render it; a login as another user fetches every API's token again.
  */
 export function useAccessToken(options?: UseAccessTokenOptions): AccessTokenState;
 

@@ -178,7 +178,11 @@ function createStore(client) {
       }
       tokenChanged('', tokenSet);
       if (state.status === 'loading') return;
+      // A login as another user (no logout between): the client dropped the previous user's
+      // API tokens without an event for each; the components showing them must not keep them.
+      const otherUser = state.status === 'authenticated' && client.getUser()?.sub !== state.user?.sub;
       set(fromClient(null));
+      if (otherUser) dropApiTokens();
       watchSessionEnd();
     },
     loggedOut() {
@@ -336,6 +340,17 @@ function createStore(client) {
       entry.listeners.delete(listener);
       if (!entry.listeners.size) stopTimer(entry);
     };
+  }
+
+  /** Another user's session: every API token is fetched again for the components that show it. */
+  function dropApiTokens() {
+    generation += 1; // answers for the previous user are dropped
+    for (const entry of tokens.values()) {
+      if (entry.key === '') continue;
+      stopTimer(entry);
+      update(entry, { token: null, error: null, loading: true });
+      if (entry.listeners.size) fetchToken(entry);
+    }
   }
 
   /** The session began or ended: tokens are fetched for the components that show them, or dropped. */

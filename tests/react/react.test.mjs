@@ -570,4 +570,28 @@ describe('the React example under StrictMode, in Chromium', { timeout: 10 * MINU
     assert.deepEqual(page.pageErrors, [], 'page errors');
   });
 
+  it('a login as another user without logout: each API token is fetched again, for the new user', {
+    timeout: TEST_TIMEOUT,
+  }, async (t) => {
+    const page = await open(t, '/protected/');
+    await signInAtOP(page, op);
+    await page.locator('#api-orders[data-token="present"]').waitFor();
+    assert.equal((await callApi(page, 'orders')).body.sub, 'alice');
+
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.evaluate(() => { window.reactExample.auth.loginPopup({ prompt: 'login' }).catch(() => {}); }),
+    ]);
+    await signInAtOP(popup, op, { login: 'bob' });
+    await page.locator('#user[data-sub="bob"]').waitFor();
+    await until('new API tokens', async () => {
+      const { distinctTokens } = await traceOf(page);
+      return distinctTokens.orders >= 2 && distinctTokens.billing >= 2;
+    });
+    await page.locator('#call-orders').click();
+    await page.locator('#answer-orders', { hasText: '"sub":"bob"' }).waitFor();
+    await page.locator('#call-billing').click();
+    await page.locator('#answer-billing', { hasText: '"sub":"bob"' }).waitFor();
+    assert.deepEqual(page.pageErrors, [], 'page errors');
+  });
 });
