@@ -22,7 +22,8 @@ export interface AuthProviderProps {
   /**
    * Called once after a redirect login, with its `appState`, before the status becomes
    * `'authenticated'`: route the user back here. Default: a same-origin `appState.returnTo`
-   * path replaces the URL and a `popstate` event tells routers to read it.
+   * path replaces the URL and a `popstate` event tells routers to read it. With several
+   * providers on one client, the last one mounted with a callback gives it.
    */
   onRedirectCallback?: (appState: unknown) => void;
   children?: ReactNode;

@@ -131,7 +131,8 @@ function createStore(client) {
   const listeners = new Set();
   let callback = null;
   let attached = 0;
-  let onRedirect = defaultOnRedirect;
+  /** The providers' onRedirectCallback, latest last: one without a callback replaces none. */
+  const redirectHandlers = [];
   /** Bumped when a session ends: token answers for an older session are dropped. */
   let generation = 0;
   /** The automatic login of <RequireAuth> under way, so that it starts once (StrictMode, several guards). */
@@ -210,7 +211,7 @@ function createStore(client) {
         if (!result && loginResponse) return;
         if (result) {
           try {
-            onRedirect(result.appState);
+            (redirectHandlers.at(-1)?.fn ?? defaultOnRedirect)(result.appState);
           } catch (error) {
             report(error);
           }
@@ -373,8 +374,14 @@ function createStore(client) {
       return () => listeners.delete(listener);
     },
     attach,
+    /** A provider's onRedirectCallback, while it is mounted with it; its removal. */
     setOnRedirect(fn) {
-      onRedirect = fn ?? defaultOnRedirect;
+      if (!fn) return undefined;
+      const mine = { fn };
+      redirectHandlers.push(mine);
+      return () => {
+        redirectHandlers.splice(redirectHandlers.indexOf(mine), 1);
+      };
     },
     entryOf,
     /** Starts `start()` unless an automatic login is already under way; its promise. */
