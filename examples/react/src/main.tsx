@@ -30,7 +30,8 @@ trace.auth = auth;
 function onRedirectCallback(appState: unknown) {
   trace.redirects.push(appState);
   const returnTo = (appState as { returnTo?: unknown } | undefined)?.returnTo;
-  if (typeof returnTo === 'string' && returnTo.startsWith('/') && !returnTo.startsWith('//')) navigate(returnTo, { replace: true });
+  // appState came back through the provider: only a path of this origin is followed.
+  if (typeof returnTo === 'string' && new URL(returnTo, location.origin).origin === location.origin) navigate(returnTo, { replace: true });
 }
 
 createRoot(document.getElementById('root')!).render(
