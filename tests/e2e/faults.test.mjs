@@ -582,6 +582,41 @@ describe('faults (issue 15)', { timeout: 16 * TEST_TIMEOUT }, () => {
     }
   });
 
+  it('Web Storage refusing the refreshed record (quota): the rotated refresh token lives on in memory, the stale '
+    + 'record is removed so no reload can replay it, and the next refresh spends the new one', { timeout: TEST_TIMEOUT }, async () => {
+    const page = await loggedInPage();
+    try {
+      const [sinceUses, revokedBefore] = [servers.op.refreshTokenUses().length, servers.op.grantsRevoked()];
+      const before = await tokenFingerprints(page);
+      const tokenKeys = () => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.endsWith(':tokens')));
+      assert.equal((await tokenKeys()).length, 1, 'the session is stored');
+      // sessionStorage full for the session's record from now on.
+      await page.evaluate(() => {
+        const setItem = Storage.prototype.setItem;
+        window.refuseTokenWrites = true;
+        Storage.prototype.setItem = function guarded(key, value) {
+          if (window.refuseTokenWrites && String(key).endsWith(':tokens')) {
+            throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+          }
+          return setItem.call(this, key, value);
+        };
+      });
+      const refreshed = await refreshIn(page);
+      assert.equal(refreshed.ok, true, `refresh(): ${JSON.stringify(refreshed)}`);
+      const inMemory = await tokenFingerprints(page);
+      assert.notEqual(inMemory.refresh, before.refresh, 'the rotated refresh token is kept, in memory');
+      assert.deepEqual(await tokenKeys(), [], 'the stale record (a spent refresh token) is gone from storage');
+
+      await page.evaluate(() => { window.refuseTokenWrites = false; });
+      const again = await refreshIn(page);
+      assert.equal(again.ok, true, `the next refresh spends the rotated token: ${JSON.stringify(again)}`);
+      assert.equal((await tokenKeys()).length, 1, 'stored again once storage accepts it');
+      assertNoReplay(sinceUses, revokedBefore);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('IndexedDB unavailable (indexedDB.open throws; storage: local): login and refresh work, no page errors',
     { timeout: TEST_TIMEOUT }, async () => {
       const page = await loggedInPage({ storage: 'local' }, [disableIndexedDB]);
