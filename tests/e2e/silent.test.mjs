@@ -32,6 +32,20 @@ function callClient(page, method, overrides) {
   }, { name: method, extra: overrides });
 }
 
+/** From now on the OP answers every refresh_token grant of `page` `invalid_grant`, as Azure AD B2C does once a refresh token is 24 hours old. */
+function refuseRefreshTokens(page, { web, op }) {
+  return page.context().route(`${op.issuer}/token`, (route) => {
+    const grant = new URLSearchParams(route.request().postData() ?? '').get('grant_type');
+    if (grant !== 'refresh_token') return route.continue();
+    return route.fulfill({
+      status: 400,
+      contentType: 'application/json',
+      headers: { 'access-control-allow-origin': web.origin },
+      body: JSON.stringify({ error: 'invalid_grant', error_description: 'refresh token expired' }),
+    });
+  });
+}
+
 /** Counts frames attached to `page` and its main-frame navigations and popups from now on. */
 function watchInteraction(page) {
   const seen = { frames: 0, navigations: 0, popups: 0 };
@@ -107,17 +121,7 @@ describe('ssoSilent() and silent renewal', { timeout: 6 * TEST_TIMEOUT }, () => 
         await loginThroughDemo(page, env.servers);
         await waitForStatus(page, 'logged-in');
         const before = await page.evaluate(() => window.demo.auth.getTokens().accessToken);
-        // The provider refuses the refresh token, as Azure AD B2C does once it is 24 hours old.
-        await page.context().route(`${env.servers.op.issuer}/token`, (route) => {
-          const grant = new URLSearchParams(route.request().postData() ?? '').get('grant_type');
-          if (grant !== 'refresh_token') return route.continue();
-          return route.fulfill({
-            status: 400,
-            contentType: 'application/json',
-            headers: { 'access-control-allow-origin': env.servers.web.origin },
-            body: JSON.stringify({ error: 'invalid_grant', error_description: 'refresh token expired' }),
-          });
-        });
+        await refuseRefreshTokens(page, env.servers);
         const seen = watchInteraction(page);
         const outcome = await callClient(page, 'refresh', { silentRenew: true });
         assert.equal(outcome.ok, true, JSON.stringify(outcome));
@@ -165,12 +169,7 @@ describe('ssoSilent() and silent renewal', { timeout: 6 * TEST_TIMEOUT }, () => 
       await openDemo(page, env.servers);
       await loginThroughDemo(page, env.servers);
       await waitForStatus(page, 'logged-in');
-      await page.context().route(`${env.servers.op.issuer}/token`, (route) => route.fulfill({
-        status: 400,
-        contentType: 'application/json',
-        headers: { 'access-control-allow-origin': env.servers.web.origin },
-        body: JSON.stringify({ error: 'invalid_grant' }),
-      }));
+      await refuseRefreshTokens(page, env.servers);
       const seen = watchInteraction(page);
       const outcome = await callClient(page, 'refresh', { silentRenew: false });
       assert.equal(outcome.code, 'login_required', JSON.stringify(outcome));

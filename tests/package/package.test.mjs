@@ -19,7 +19,7 @@ import {
 } from '../e2e/helpers.mjs';
 import { startOP } from '../support/op.mjs';
 import {
-  MINUTE, ROOT, diagnostics, listFiles, npm, run, runOk, snapshotPkg,
+  MINUTE, ROOT, assertExactlyTheMistakes, listFiles, markedMistakes, npm, run, runOk, snapshotPkg,
 } from '../support/packed.mjs';
 import { startStatic } from '../support/static.mjs';
 
@@ -281,28 +281,11 @@ describe('TypeScript', { timeout: 5 * MINUTE }, () => {
   });
 
   it('rejects each mistake of wrong-usage.ts once its @ts-expect-error is removed', async () => {
-    const source = readFileSync(join(TYPES, 'wrong-usage.ts'), 'utf8').split('\n');
-    const expected = [];
-    const stripped = source.map((line, i) => {
-      const m = /^\s*\/\/ @ts-expect-error (TS\d+) (.+)$/.exec(line);
-      if (!m) return line;
-      expected.push({ file: 'wrong-usage.ts', line: i + 2, code: m[1], why: m[2] });
-      return '';   // same line numbers
-    });
-    assert.ok(expected.length >= 10, `only ${expected.length} marked mistakes`);
+    const { stripped, expected } = markedMistakes(readFileSync(join(TYPES, 'wrong-usage.ts'), 'utf8'), 'wrong-usage.ts');
     const copy = mkdtempSync(join(dir, 'stripped-'));
-    writeFileSync(join(copy, 'wrong-usage.ts'), stripped.join('\n'));
+    writeFileSync(join(copy, 'wrong-usage.ts'), stripped);
     const config = writeTsconfig(copy, { pkg: snapshot, files: ['wrong-usage.ts'] });
-
-    const { code, stdout } = await run(TSC, ['-p', config, '--pretty', 'false']);
-    assert.notEqual(code, 0, 'tsc accepted wrong-usage.ts without its @ts-expect-error lines');
-    const seen = diagnostics(stdout);
-    const key = (d) => `${d.file}:${d.line} ${d.code}`;
-    for (const e of expected) {
-      assert.ok(seen.some((d) => key(d) === key(e)), `no ${e.code} on line ${e.line} (${e.why}); tsc said:\n${stdout}`);
-    }
-    const unexpected = seen.filter((d) => !expected.some((e) => key(e) === key(d)));
-    assert.deepEqual(unexpected, [], `errors that no @ts-expect-error announces:\n${stdout}`);
+    assertExactlyTheMistakes(await run(TSC, ['-p', config, '--pretty', 'false']), expected);
   });
 
   it('has no `any` in the public API of spa_oauth.d.ts', () => {

@@ -30,7 +30,7 @@ import {
 import { startApi } from '../support/api-server.mjs';
 import { startOP } from '../support/op.mjs';
 import {
-  MINUTE, ROOT, diagnostics, npm, run, runOk, snapshotPkg,
+  MINUTE, ROOT, assertExactlyTheMistakes, markedMistakes, npm, run, runOk, snapshotPkg,
 } from '../support/packed.mjs';
 import { startStatic } from '../support/static.mjs';
 
@@ -156,24 +156,9 @@ describe('TypeScript', { timeout: 5 * MINUTE }, () => {
   });
 
   it('rejects each mistake of wrong-usage.tsx once its @ts-expect-error is removed', async () => {
-    const expected = [];
-    const stripped = source('wrong-usage.tsx').split('\n').map((line, i) => {
-      const m = /^\s*\/\/ @ts-expect-error (TS\d+) (.+)$/.exec(line);
-      if (!m) return line;
-      expected.push({ file: 'wrong-usage.tsx', line: i + 2, code: m[1], why: m[2] });
-      return ''; // same line numbers
-    });
-    assert.ok(expected.length >= 10, `only ${expected.length} marked mistakes`);
-    const config = project({ 'wrong-usage.tsx': stripped.join('\n') }, 'stripped');
-    const { code, stdout } = await run(TSC, ['-p', config, '--pretty', 'false'], { cwd: app });
-    assert.notEqual(code, 0, 'tsc accepted wrong-usage.tsx without its @ts-expect-error lines');
-    const seen = diagnostics(stdout);
-    const key = (d) => `${d.file}:${d.line} ${d.code}`;
-    for (const e of expected) {
-      assert.ok(seen.some((d) => key(d) === key(e)), `no ${e.code} on line ${e.line} (${e.why}); tsc said:\n${stdout}`);
-    }
-    const unexpected = seen.filter((d) => !expected.some((e) => key(e) === key(d)));
-    assert.deepEqual(unexpected, [], `errors that no @ts-expect-error announces:\n${stdout}`);
+    const { stripped, expected } = markedMistakes(source('wrong-usage.tsx'), 'wrong-usage.tsx');
+    const config = project({ 'wrong-usage.tsx': stripped }, 'stripped');
+    assertExactlyTheMistakes(await run(TSC, ['-p', config, '--pretty', 'false'], { cwd: app }), expected);
   });
 
   it('has no `any` in react.d.ts, and usage.tsx uses every export it declares', () => {

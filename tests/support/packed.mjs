@@ -1,6 +1,6 @@
 // What the package tests (tests/package/) and the React tests (tests/react/) share: running
-// commands, a consistent copy of pkg/ to pack (other work rebuilds pkg/ now and then), and tsc's
-// diagnostics.
+// commands, a consistent copy of pkg/ to pack (other work rebuilds pkg/ now and then), and
+// the checks of a typings file of marked mistakes.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -69,7 +69,35 @@ export async function snapshotPkg(pkg, dest, isFinished) {
 }
 
 /** tsc's diagnostics as { file, line, code } (line 1-based). */
-export function diagnostics(output) {
+function diagnostics(output) {
   return [...output.matchAll(/^(.+?)\((\d+),\d+\): error (TS\d+):/gm)]
     .map(([, file, line, code]) => ({ file: basename(file), line: Number(line), code }));
+}
+
+/**
+ * A typings file of marked mistakes (`// @ts-expect-error TSnnnn why` above each): the text with
+ * the markers blanked (line numbers kept) and what tsc must then report, `{ file, line, code, why }`.
+ */
+export function markedMistakes(text, file) {
+  const expected = [];
+  const stripped = text.split('\n').map((line, i) => {
+    const m = /^\s*\/\/ @ts-expect-error (TS\d+) (.+)$/.exec(line);
+    if (!m) return line;
+    expected.push({ file, line: i + 2, code: m[1], why: m[2] });
+    return '';
+  });
+  assert.ok(expected.length >= 10, `only ${expected.length} marked mistakes`);
+  return { stripped: stripped.join('\n'), expected };
+}
+
+/** tsc's run over the stripped mistakes failed with exactly the `expected` errors. */
+export function assertExactlyTheMistakes({ code, stdout }, expected) {
+  assert.notEqual(code, 0, 'tsc accepted the mistakes without their @ts-expect-error lines');
+  const seen = diagnostics(stdout);
+  const key = (d) => `${d.file}:${d.line} ${d.code}`;
+  for (const e of expected) {
+    assert.ok(seen.some((d) => key(d) === key(e)), `no ${e.code} on line ${e.line} (${e.why}); tsc said:\n${stdout}`);
+  }
+  const unexpected = seen.filter((d) => !expected.some((e) => key(e) === key(d)));
+  assert.deepEqual(unexpected, [], `errors that no @ts-expect-error announces:\n${stdout}`);
 }
