@@ -211,7 +211,8 @@ function wireSettings() {
 async function loadWasm() {
   try {
     const wasm = await import(WASM_MODULE);
-    await wasm.default();
+    // The compile index.html started early (README, "Start-up"); init() fetches it without one.
+    await wasm.default({ module_or_path: window.spaOauthWasm });
     return wasm;
   } catch (err) {
     throw { code: 'unavailable', message: `Could not load ${WASM_MODULE}: ${err?.message ?? err}` };

@@ -44,6 +44,26 @@ describe('demo page: login', { timeout: 5 * TEST_TIMEOUT }, () => {
     });
   }
 
+  it("takes the wasm the page's <head> started, each package file downloaded once (README, Start-up)", { timeout: TEST_TIMEOUT }, async () => {
+    const page = await newPage(env.browser);
+    try {
+      await openDemo(page, env.servers);
+      const { loads, started } = await page.evaluate(() => ({
+        loads: performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname)
+          .filter((path) => path.startsWith('/pkg/')),
+        started: typeof window.spaOauthWasm?.then === 'function',
+      }));
+      assert.ok(started, 'index.html started no compile');
+      // init() fetching the wasm itself, or app.js importing the glue past its modulepreload,
+      // would be a second download.
+      assert.equal(loads.filter((path) => path === '/pkg/spa_oauth_bg.wasm').length, 1, loads.join(' '));
+      assert.equal(new Set(loads).size, loads.length, loads.join(' '));
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('stays logged in across a reload without redeeming again; logout clears', { timeout: TEST_TIMEOUT }, async () => {
     const page = await newPage(env.browser);
     try {

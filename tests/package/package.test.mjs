@@ -212,6 +212,11 @@ describe('the Vite example, installed from the tarball', { timeout: 10 * MINUTE 
     assert.ok(readFileSync(join(dist, wasm[0])).equals(readFileSync(join(snapshot, 'spa_oauth_bg.wasm'))));
     const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
     assert.ok(!js.includes('AGFzbQ'), 'the wasm is inlined into the JS as base64');
+    // The README's start-up recipe for Vite (examples/vite/vite.config.ts): the built page
+    // starts the wasm from its <head>, before its module script.
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    const early = html.indexOf(`window.spaOauthWasm = WebAssembly.compileStreaming(fetch("/${wasm[0]}"))`);
+    assert.ok(early > 0 && early < html.indexOf('<script type="module"'), html);
   });
 
   it('logs in through the OP in Chromium: logged-in, tokens present, clean URL', { timeout: 2 * MINUTE }, async (t) => {
@@ -240,6 +245,14 @@ describe('the Vite example, installed from the tarball', { timeout: 10 * MINUTE 
     await page.goto(start.href);
     await waitForStatus(page, 'logged-out');
     assert.deepEqual(wasmResponses, ['application/wasm']);
+    // One download of the wasm, the page's early one: init() took that compile rather than
+    // fetching again.
+    const { wasmLoads, started } = await page.evaluate(() => ({
+      wasmLoads: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('.wasm')).length,
+      started: typeof window.spaOauthWasm?.then === 'function',
+    }));
+    assert.ok(started, 'the built index.html started no compile');
+    assert.equal(wasmLoads, 1);
 
     const posts = op.tokenRequests();
     await page.locator('#login').click();

@@ -1,7 +1,15 @@
 // spa-oauth in a Vite app. The package is built with wasm-pack `--target web`: import its JS,
-// let Vite emit the .wasm as an asset (`?url`), and hand that URL to `init`.
+// let Vite emit the .wasm as an asset (`?url`), and hand `init` the compile that the built page
+// started in its <head> (vite.config.ts), or that URL (the dev server's page has no such start).
 import init, { AuthClient, AuthError, type AuthClientConfig, type TokenSet } from 'spa-oauth';
 import wasmUrl from 'spa-oauth/spa_oauth_bg.wasm?url';
+
+declare global {
+  interface Window {
+    /** The built page's early start of the wasm (vite.config.ts). */
+    spaOauthWasm?: Promise<WebAssembly.Module>;
+  }
+}
 
 // The provider comes from the URL (`?op=<issuer>&client=<id>`) and is kept in sessionStorage,
 // because the provider sends the browser back to the bare redirect URI.
@@ -71,7 +79,7 @@ function render(auth: AuthClient) {
 }
 
 async function main() {
-  await init({ module_or_path: wasmUrl });
+  await init({ module_or_path: window.spaOauthWasm ?? wasmUrl });
 
   const settings = readSettings();
   if (!settings) throw new Error('open this page with ?op=<issuer URL>&client=<client id>');
