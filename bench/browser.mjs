@@ -187,6 +187,32 @@ async function loadStartup(context, url) {
 }
 
 /**
+ * b‴: the start-up alone, cold, the page with the library's start-up hints (index.html) and the
+ * same page without them (bare.html: for us, no early start of the wasm), each in a fresh context
+ * of its own, one right after the other, in an order that alternates with `run`: the two are
+ * taken under the same conditions, apart from the login and hot path of b's page.
+ */
+export async function runAlone({ web, browser }, name, run) {
+  const load = async (file) => {
+    const context = await browser.newContext();
+    try {
+      return (await loadStartup(context, `${web.origin}/${name}/${file}`)).startup;
+    } finally {
+      await context.close();
+    }
+  };
+  const order = run % 2 ? ['bare.html', 'index.html'] : ['index.html', 'bare.html'];
+  const startups = {};
+  for (const file of order) startups[file] = await load(file);
+  return {
+    startupAloneMs: startups['index.html'].totalMs,
+    startupAloneCreateMs: startups['index.html'].createMs,
+    startupBareMs: startups['bare.html'].totalMs,
+    startupBareCreateMs: startups['bare.html'].createMs,
+  };
+}
+
+/**
  * b2, the returning visitor, in the Chromium with a profile on disk (an incognito-like context
  * keeps no code cache at all): the page under a URL prefix of its own for this run
  * (bench/site.mjs: cacheable scripts and wasm), loaded once in a tab that is then closed, and

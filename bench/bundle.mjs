@@ -1,7 +1,7 @@
 // Builds the bench site in bench/.build/site: /harness.js, and per library /<name>/app.js (its
 // adapter bundled and minified by esbuild: exactly what an app using that API ships) plus, for
 // spa-oauth, the .wasm next to it (the glue fetches new URL('spa_oauth_bg.wasm', import.meta.url)).
-// The pages (/<name>/index.html) are written later by writePages(), once the OP's address is known.
+// The pages (/<name>/index.html, bare.html) are written later by writePages(), once the OP's address is known.
 import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -39,15 +39,28 @@ export async function bundleAll() {
   return shipped;
 }
 
-/** Writes /<name>/index.html for every library, with the client configuration inline. */
+/**
+ * The README's start-up recipe for a page: the wasm is downloaded and compiled from the page's
+ * <head>, while the app's script loads; the adapter hands the promise to init(). Peers ship one
+ * script and have nothing to start early.
+ */
+const EARLY_WASM = '<script>window.spaOauthWasm = WebAssembly.compileStreaming(fetch(\'spa_oauth_bg.wasm\'));</script>\n';
+
+/**
+ * Writes, for every library, /<name>/index.html (the page every figure but b‴ loads, with the
+ * start-up hints the library's docs give) and /<name>/bare.html (the same page without them: b‴),
+ * the client configuration inline.
+ */
 export async function writePages(configFor) {
-  for (const { name } of LIBRARIES) {
+  for (const { name, ours } of LIBRARIES) {
     const config = JSON.stringify(configFor(name)).replace(/</g, '\\u003c');
-    await writeFile(join(SITE, name, 'index.html'), `<!DOCTYPE html>
+    const page = (hints) => `<!DOCTYPE html>
 <meta charset="utf-8">
 <title>bench: ${name}</title>
-<script>window.BENCH_CONFIG = ${config};</script>
+${hints}<script>window.BENCH_CONFIG = ${config};</script>
 <script type="module" src="/harness.js"></script>
-`);
+`;
+    await writeFile(join(SITE, name, 'index.html'), page(ours ? EARLY_WASM : ''));
+    await writeFile(join(SITE, name, 'bare.html'), page(''));
   }
 }

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { startBench, runOnce, runWarm } from './browser.mjs';
+import { startBench, runAlone, runOnce, runWarm } from './browser.mjs';
 import { bundleAll } from './bundle.mjs';
 import { FIGURES, valuesOf } from './figures.mjs';
 import { LIBRARIES, ROOT, versions } from './libraries.mjs';
@@ -63,10 +63,14 @@ try {
     const order = LIBRARIES.map((_, i) => LIBRARIES[(i + run) % LIBRARIES.length].name);
     for (const name of order) {
       try {
-        const result = { ...await runOnce(bench, name, options), ...await runWarm(bench, name, run + 1) };
+        const result = {
+          ...await runOnce(bench, name, options),
+          ...await runAlone(bench, name, run),
+          ...await runWarm(bench, name, run + 1),
+        };
         runs[name].push(result);
         log(`run ${run + 1}/${options.runs} ${name}: start-up ${result.startupMs.toFixed(1)} ms `
-          + `(returning ${result.startupWarmMs.toFixed(1)} ms), `
+          + `(alone ${result.startupAloneMs.toFixed(1)} ms, without hints ${result.startupBareMs.toFixed(1)} ms, returning ${result.startupWarmMs.toFixed(1)} ms), `
           + `login ${result.loginToNavigateMs.toFixed(1)} ms, callback ${result.callbackMs.toFixed(1)} ms`);
       } catch (err) {
         failures[name].push({ run: run + 1, error: err.message.split('\n')[0] });
