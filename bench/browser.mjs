@@ -187,8 +187,8 @@ async function loadStartup(context, url) {
 }
 
 /**
- * b‴: the start-up alone, cold, the page with the library's start-up hints (index.html) and the
- * same page without them (bare.html: for us, no early start of the wasm), each in a fresh context
+ * b‴ and b⁗: the start-up alone, cold, of the page with the library's start-up hints (index.html)
+ * and of the same page without them (bare.html: for us, no early start of the wasm), each in a fresh context
  * of its own, one right after the other, in an order that alternates with `run`: the two are
  * taken under the same conditions, apart from the login and hot path of b's page.
  */
@@ -204,11 +204,16 @@ export async function runAlone({ web, browser }, name, run) {
   const order = run % 2 ? ['bare.html', 'index.html'] : ['index.html', 'bare.html'];
   const startups = {};
   for (const file of order) startups[file] = await load(file);
+  const [alone, bare] = [startups['index.html'], startups['bare.html']];
   return {
-    startupAloneMs: startups['index.html'].totalMs,
-    startupAloneCreateMs: startups['index.html'].createMs,
-    startupBareMs: startups['bare.html'].totalMs,
-    startupBareCreateMs: startups['bare.html'].createMs,
+    startupAloneMs: alone.totalMs,
+    startupAloneCreateMs: alone.createMs,
+    startupAloneInitMs: alone.steps?.initMs,
+    startupAloneConstructMs: alone.steps?.constructMs,
+    startupBareMs: bare.totalMs,
+    startupBareCreateMs: bare.createMs,
+    startupBareInitMs: bare.steps?.initMs,
+    startupBareConstructMs: bare.steps?.constructMs,
   };
 }
 

@@ -47,8 +47,8 @@ export async function bundleAll() {
 const EARLY_WASM = '<script>window.spaOauthWasm = WebAssembly.compileStreaming(fetch(\'spa_oauth_bg.wasm\'));</script>\n';
 
 /**
- * Writes, for every library, /<name>/index.html (the page every figure but b‴ loads, with the
- * start-up hints the library's docs give) and /<name>/bare.html (the same page without them: b‴),
+ * Writes, for every library, /<name>/index.html (the page every figure but b⁗ loads, with the
+ * start-up hints the library's docs give) and /<name>/bare.html (the same page without them: b⁗),
  * the client configuration inline.
  */
 export async function writePages(configFor) {

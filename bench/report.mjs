@@ -54,8 +54,8 @@ function markdown(results) {
       + `${meta.rounds} rounds per run after warm-up, ≥ ${meta.calls} calls and ≥ ${meta.roundMs} ms per round; `
       + `total run time ${(meta.durationMs / 1000).toFixed(0)} s`,
     '- the pages carry each library\'s start-up hints: for spa-oauth the README\'s early start of the wasm (downloaded and compiled from the <head>) '
-      + '(peers ship one script and have none); b‴ loads that page and the same page without them, '
-      + 'each cold in a fresh context, one after the other',
+      + '(peers ship one script and have none); b‴ loads that page alone and b⁗ the same page without them, '
+      + 'each cold in a fresh context, one after the other; for spa-oauth both also give create()\'s two steps',
     '- b2, the returning visitor: per run and library, in a second Chromium with a profile on disk, the page under '
       + 'a URL of its own whose scripts and wasm are cacheable (`max-age`), loaded once in a tab that is then closed, '
       + 'and measured on the second load, in a new tab (bundle and wasm checked to come from the HTTP cache)',

@@ -70,7 +70,7 @@ try {
         };
         runs[name].push(result);
         log(`run ${run + 1}/${options.runs} ${name}: start-up ${result.startupMs.toFixed(1)} ms `
-          + `(alone ${result.startupAloneMs.toFixed(1)} ms, without hints ${result.startupBareMs.toFixed(1)} ms, returning ${result.startupWarmMs.toFixed(1)} ms), `
+          + `(alone ${result.startupAloneMs.toFixed(1)} ms, without the hints ${result.startupBareMs.toFixed(1)} ms, returning ${result.startupWarmMs.toFixed(1)} ms), `
           + `login ${result.loginToNavigateMs.toFixed(1)} ms, callback ${result.callbackMs.toFixed(1)} ms`);
       } catch (err) {
         failures[name].push({ run: run + 1, error: err.message.split('\n')[0] });

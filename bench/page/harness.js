@@ -113,7 +113,12 @@ try {
   bench.client = await bench.adapter.create(config);
   const ready = performance.now();
   sampleHeap();
-  bench.startup = { importMs: imported - scriptStart, createMs: ready - imported, totalMs: ready - scriptStart };
+  bench.startup = {
+    importMs: imported - scriptStart,
+    createMs: ready - imported,
+    totalMs: ready - scriptStart,
+    steps: bench.adapter.startupSteps?.(bench.client) ?? null,
+  };
   if (bench.adapter.isCallback(bench.client)) {
     await bench.adapter.handleCallback(bench.client);
     const stored = performance.now();
