@@ -90,7 +90,10 @@ export function request(url, method, header, value, body, timeoutMs) {
   const init = { method, headers, body, credentials: 'omit', redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) };
   return fetch(url, init).then(async (response) => (response.type === 'opaqueredirect'
     ? { status: 0, body: '', redirected: true }
-    : { status: response.status, body: await response.text(), redirected: false }));
+    : { status: response.status, body: await response.text(), redirected: false }))
+    // null: no answer. Never a rejection: a request started ahead (the JWKS beside the token
+    // request) may end unawaited, and must not surface as an unhandled rejection.
+    .catch(() => null);
 }
 
 // SHA-256 for the PKCE challenge (RFC 7636 §4.2), src/browser/crypto.rs: the digest, or

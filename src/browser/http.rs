@@ -13,7 +13,7 @@ use crate::core::url::{origin_of, without_query};
 #[wasm_bindgen(module = "/js/api.js")]
 extern "C" {
     /// `fetch` with `Accept: application/json`, one more header, no cookies and a time-out;
-    /// resolves with an [`Answer`], rejects when no answer came.
+    /// resolves with an [`Answer`], or `null` when no answer came (it never rejects).
     fn request(
         url: &str,
         method: &str,
@@ -57,6 +57,13 @@ pub struct HttpResponse {
     pub body: String,
 }
 
+/// A request on its way ([`Http::start_get`]).
+pub struct Started {
+    url: String,
+    /// Resolves with an [`Answer`], or `null`.
+    answer: Promise,
+}
+
 /// Sends the client's requests with its time-out.
 pub struct Http {
     timeout_ms: u32,
@@ -76,7 +83,13 @@ impl Http {
 
     /// GETs a JSON document (discovery, JWKS).
     pub async fn get(&self, url: &str) -> Result<HttpResponse> {
-        self.send(url, "GET", None, None).await
+        self.answer(self.start_get(url)).await
+    }
+
+    /// Starts a GET of a JSON document whose answer [`Http::answer`] awaits later: a request
+    /// sent beside another instead of after it. One never awaited costs nothing more.
+    pub fn start_get(&self, url: &str) -> Started {
+        Started { url: url.into(), answer: request(url, "GET", None, None, None, self.timeout_ms) }
     }
 
     /// GETs `url` with `Authorization: Bearer` (RFC 6750 §2.1), for UserInfo.
@@ -91,10 +104,16 @@ impl Http {
         header: Option<(&str, &str)>,
         body: Option<&str>,
     ) -> Result<HttpResponse> {
-        let promise = request(url, method, header.map(|h| h.0), header.map(|h| h.1), body, self.timeout_ms);
-        let answer: Answer = JsFuture::from(promise).await.map_err(|_| self.network_error(url))?.unchecked_into();
+        let answer = request(url, method, header.map(|h| h.0), header.map(|h| h.1), body, self.timeout_ms);
+        self.answer(Started { url: url.into(), answer }).await
+    }
+
+    /// The answer to a started request; a redirect is refused, and no answer is a network error.
+    pub async fn answer(&self, started: Started) -> Result<HttpResponse> {
+        let answer = JsFuture::from(started.answer).await.ok().filter(|a| !a.is_null());
+        let answer: Answer = answer.ok_or_else(|| self.network_error(&started.url))?.unchecked_into();
         if answer.redirected() {
-            return Err(redirect_refused(url));
+            return Err(redirect_refused(&started.url));
         }
         Ok(HttpResponse { status: answer.status(), body: answer.body() })
     }

@@ -172,6 +172,7 @@ impl Client {
         let sent_at = now_ms();
         let token_endpoint = self.token_endpoint(&metadata, tx.policy.as_deref());
         self.log.info(&["callback: redeeming the code at ", public_part(&token_endpoint)]);
+        self.fetch_keys_ahead(&metadata);
         let answer = self.http.post_form(&token_endpoint, &body).await?;
         self.log.debug(&[
             "callback: token endpoint answered HTTP ",

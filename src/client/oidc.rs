@@ -7,6 +7,7 @@ use wasm_bindgen::JsValue;
 
 use super::login::clean_url;
 use super::Client;
+use crate::browser::http::Started;
 use crate::browser::log::public_part;
 use crate::browser::{crypto, jws, location, now_ms};
 use crate::core::b2c::endpoint_for_policy;
@@ -22,23 +23,50 @@ use crate::core::text::decimal;
 use crate::core::token_set::TokenSet;
 use crate::core::url::{query_has, with_query};
 
-/// The provider's key set, fetched when first needed and again once on an unknown `kid`.
+/// The provider's key set (OIDC Core §10.1.1): fetched when first needed, or started beside
+/// the token request whose ID token it will check ([`Client::fetch_keys_ahead`]), and fetched
+/// again once on an unknown `kid`.
 #[derive(Default)]
-pub struct KeyCache(RefCell<Option<String>>);
+pub struct KeyCache(RefCell<KeySet>);
+
+#[derive(Default)]
+enum KeySet {
+    #[default]
+    Unknown,
+    /// Asked for, its answer not read yet.
+    Fetching(Started),
+    /// The JWKS text.
+    Fetched(String),
+}
 
 fn invalid(what: &str) -> AuthError {
     AuthError::new(ErrorKind::InvalidIdToken, ["ID token: ", what].concat())
 }
 
 impl Client {
+    /// Starts fetching the key set beside a token request that brings an ID token to check
+    /// (the login's, a refresh's), so that the check does not wait for one more round trip
+    /// after the tokens. Nothing when the keys are at hand or on their way, or without `openid`.
+    pub(super) fn fetch_keys_ahead(&self, metadata: &ProviderMetadata) {
+        let mut keys = self.keys_cache.0.borrow_mut();
+        if let (KeySet::Unknown, true, Some(url)) = (&*keys, self.config.is_oidc(), metadata.jwks_uri.as_deref()) {
+            *keys = KeySet::Fetching(self.http.start_get(url));
+        }
+    }
+
+    /// The key set: the answer to the fetch started ahead, if there is one, or a new fetch.
     async fn fetch_jwks(&self, metadata: &ProviderMetadata) -> Result<String> {
         let url = metadata.jwks_uri.as_deref().ok_or_else(|| invalid("the provider publishes no jwks_uri"))?;
-        let answer = self.http.get(url).await?;
+        let started = match self.keys_cache.0.take() {
+            KeySet::Fetching(started) => started,
+            _ => self.http.start_get(url),
+        };
+        let answer = self.http.answer(started).await?;
         if answer.status != 200 {
             return Err(invalid(&["the JWKS answered HTTP ", &decimal(answer.status.into())].concat())
                 .with_status(answer.status));
         }
-        *self.keys_cache.0.borrow_mut() = Some(answer.body.clone());
+        *self.keys_cache.0.borrow_mut() = KeySet::Fetched(answer.body.clone());
         Ok(answer.body)
     }
 
@@ -48,7 +76,10 @@ impl Client {
         let parsed = jwt::parse(token)?;
         let metadata = self.metadata().await?;
         let issuer = metadata.issuer.clone().ok_or_else(|| invalid("the issuer is unknown"))?;
-        let cached = self.keys_cache.0.borrow().clone();
+        let cached = match &*self.keys_cache.0.borrow() {
+            KeySet::Fetched(jwks) => Some(jwks.clone()),
+            _ => None,
+        };
         let mut refetched = cached.is_none();
         let mut jwks = match cached {
             Some(j) => j,

@@ -374,6 +374,7 @@ impl Client {
         let scope = current.scope.clone().unwrap_or_else(|| self.config.scope());
         let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri, None);
         let sent_at = now_ms();
+        self.fetch_keys_ahead(&metadata);
         let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
         let fresh = match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
             Ok(fresh) => fresh,

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { editResponseOnConsent } from './authorization-response.mjs';
 import {
@@ -92,6 +93,30 @@ describe('OpenID Connect', { timeout: 11 * TEST_TIMEOUT }, () => {
       const info = await page.evaluate(() => window.demo.auth.getUserInfo());
       assert.equal(info.sub, 'carol');
       assert.equal(info.email, 'carol@example.com', 'the email scope was granted');
+    })
+  ));
+
+  it('asks for the JWKS beside the code redemption, not once its answer is in (one round trip less)', {
+    timeout: TEST_TIMEOUT,
+  }, () => (
+    withDemo({}, async (page) => {
+      const metadata = await (await fetch(`${env.servers.op.issuer}/.well-known/openid-configuration`)).json();
+      let jwksAsked;
+      const jwksRequest = new Promise((resolve) => { jwksAsked = resolve; });
+      page.on('request', (request) => {
+        if (request.url() === metadata.jwks_uri) jwksAsked();
+      });
+      // The token endpoint's answer waits for the JWKS request, 5 s at most: a client that asks
+      // for the keys only once it has the tokens makes it wait those 5 s, and fails here.
+      let answerHeldUntilJwks = null;
+      await page.route(metadata.token_endpoint, async (route) => {
+        answerHeldUntilJwks = await Promise.race([jwksRequest.then(() => true), delay(5000).then(() => false)]);
+        await route.continue();
+      });
+      await loginThroughDemo(page, env.servers);
+      await waitForStatus(page, 'logged-in');
+      assert.equal(answerHeldUntilJwks, true, 'the JWKS request went out while the code was being redeemed');
+      assert.equal((await readAuth(page)).tokens.idToken, true, 'the ID token was verified and kept');
     })
   ));
 
