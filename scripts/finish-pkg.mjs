@@ -79,7 +79,9 @@ function minifyBindingNames() {
   const wasmPath = join(pkg, 'spa_oauth_bg.wasm');
   const wasmOpt = process.env.WASM_OPT ?? join('node_modules', '.bin', 'wasm-opt');
   const features = ['bulk-memory', 'nontrapping-float-to-int', 'sign-ext', 'reference-types', 'mutable-globals'];
-  const args = ['--minify-imports-and-exports-and-modules', ...features.map((f) => `--enable-${f}`)];
+  // The last wasm-opt run, so it also drops the target_features section (which it reads first:
+  // the earlier runs need it to know multivalue is used); Cargo.toml's flags drop `producers`.
+  const args = ['--minify-imports-and-exports-and-modules', ...features.map((f) => `--enable-${f}`), '--strip-target-features'];
   // Into a side file first: pkg/ is changed only once the glue matches.
   const minifiedPath = `${wasmPath}.minified`;
   const renaming = JSON.parse(execFileSync(wasmOpt, [wasmPath, ...args, '-o', minifiedPath], { encoding: 'utf8' }));
