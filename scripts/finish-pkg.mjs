@@ -12,6 +12,8 @@
 // 4. `spa-oauth/react` (js/react.js, hand-written, typed by js/react.d.ts): its own entry, so
 //    nothing of it reaches apps that import only `spa-oauth`; React is an optional peer
 //    dependency (npm installs none for apps that never import the bindings).
+// 5. `spa-oauth/vite` (js/vite.js, typed by js/vite.d.ts): the start-up plugin for Vite builds,
+//    run by Vite in Node, never shipped to the browser; Vite is an optional peer dependency.
 import { readFileSync, writeFileSync, readdirSync, existsSync, copyFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -166,8 +168,10 @@ function renameExport(bytes, from, to) {
   throw new Error(`finish-pkg: no export ${from}`);
 }
 
-copyFileSync(join('js', 'react.js'), join(pkg, 'react.js'));
-copyFileSync(join('js', 'react.d.ts'), join(pkg, 'react.d.ts'));
+for (const entry of ['react', 'vite']) {
+  copyFileSync(join('js', `${entry}.js`), join(pkg, `${entry}.js`));
+  copyFileSync(join('js', `${entry}.d.ts`), join(pkg, `${entry}.d.ts`));
+}
 
 const manifestPath = join(pkg, 'package.json');
 const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -175,14 +179,17 @@ Object.assign(manifest, {
   exports: {
     '.': { types: './spa_oauth.d.ts', default: './spa_oauth.js' },
     './react': { types: './react.d.ts', default: './react.js' },
+    './vite': { types: './vite.d.ts', default: './vite.js' },
     './spa_oauth_bg.wasm': './spa_oauth_bg.wasm',
     './package.json': './package.json',
   },
   sideEffects: false,
   license: 'MIT',
-  peerDependencies: { react: '>=18' },
-  peerDependenciesMeta: { react: { optional: true } },
+  peerDependencies: { react: '>=18', vite: '>=5' },
+  peerDependenciesMeta: { react: { optional: true }, vite: { optional: true } },
 });
-manifest.files = [...new Set([...(manifest.files ?? []), 'client.js', 'react.js', 'react.d.ts', 'README.md', 'LICENSE'])];
+manifest.files = [...new Set([
+  ...(manifest.files ?? []), 'client.js', 'react.js', 'react.d.ts', 'vite.js', 'vite.d.ts', 'README.md', 'LICENSE',
+])];
 copyFileSync('LICENSE', join(pkg, 'LICENSE'));
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

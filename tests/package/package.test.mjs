@@ -77,7 +77,7 @@ after(() => {
 // ---- (a) the tarball -----------------------------------------------------------------------
 
 describe('npm pack', () => {
-  it('contains exactly the module, its typings, the wasm, its snippets, the JS methods (client.js), the React bindings, LICENSE and README', () => {
+  it('contains exactly the module, its typings, the wasm, its snippets, the JS methods (client.js), the React bindings, the Vite plugin, LICENSE and README', () => {
     const files = packed.files.map((f) => f.path).sort();
     const js = readFileSync(join(snapshot, 'spa_oauth.js'), 'utf8');
     const snippets = importedSnippets(js);
@@ -85,7 +85,7 @@ describe('npm pack', () => {
     for (const s of snippets) assert.match(s, /^snippets\/spa-oauth-[0-9a-f]+\/js\/[\w-]+\.js$/);
     const expected = [
       'LICENSE', 'README.md', 'package.json', 'spa_oauth.d.ts', 'spa_oauth.js', 'spa_oauth_bg.wasm', ...snippets,
-      'client.js', 'react.js', 'react.d.ts',
+      'client.js', 'react.js', 'react.d.ts', 'vite.js', 'vite.d.ts',
     ].sort();
     assert.match(js, /from '\.\/client\.js'/);
     assert.deepEqual(files, [...new Set(expected)]);
@@ -134,8 +134,10 @@ describe('npm pack', () => {
     // spa-oauth/react (tests/react/ drives it): its own entry; React an optional peer.
     assert.deepEqual(manifest.exports['./react'], { types: './react.d.ts', default: './react.js' });
     assert.ok(ships('react.js') && ships('react.d.ts'), 'react.js and react.d.ts shipped');
-    assert.deepEqual(manifest.peerDependencies, { react: '>=18' });
-    assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true } });
+    assert.deepEqual(manifest.exports['./vite'], { types: './vite.d.ts', default: './vite.js' });
+    assert.ok(ships('vite.js') && ships('vite.d.ts'), 'vite.js and vite.d.ts shipped');
+    assert.deepEqual(manifest.peerDependencies, { react: '>=18', vite: '>=5' });
+    assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true }, vite: { optional: true } });
   });
 });
 
@@ -212,8 +214,8 @@ describe('the Vite example, installed from the tarball', { timeout: 10 * MINUTE 
     assert.ok(readFileSync(join(dist, wasm[0])).equals(readFileSync(join(snapshot, 'spa_oauth_bg.wasm'))));
     const js = files.filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
     assert.ok(!js.includes('AGFzbQ'), 'the wasm is inlined into the JS as base64');
-    // The README's start-up recipe for Vite (examples/vite/vite.config.ts): the built page
-    // starts the wasm from its <head>, before its module script.
+    // The README's start-up recipe for Vite (spa-oauth/vite, in examples/vite/vite.config.ts):
+    // the built page starts the wasm from its <head>, before its module script.
     const html = readFileSync(join(dist, 'index.html'), 'utf8');
     const early = html.indexOf(`window.spaOauthWasm = WebAssembly.compileStreaming(fetch("/${wasm[0]}"))`);
     assert.ok(early > 0 && early < html.indexOf('<script type="module"'), html);

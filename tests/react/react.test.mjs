@@ -30,7 +30,7 @@ import {
 import { startApi } from '../support/api-server.mjs';
 import { startOP } from '../support/op.mjs';
 import {
-  MINUTE, ROOT, assertExactlyTheMistakes, markedMistakes, npm, run, runOk, snapshotPkg,
+  MINUTE, ROOT, assertExactlyTheMistakes, listFiles, markedMistakes, npm, run, runOk, snapshotPkg,
 } from '../support/packed.mjs';
 import { startStatic } from '../support/static.mjs';
 
@@ -105,8 +105,8 @@ describe('the spa-oauth/react entry', () => {
   it('is an export of its own, typed, with React as an optional peer dependency', () => {
     const manifest = JSON.parse(readFileSync(join(snapshot, 'package.json'), 'utf8'));
     assert.deepEqual(manifest.exports['./react'], { types: './react.d.ts', default: './react.js' });
-    assert.deepEqual(manifest.peerDependencies, { react: '>=18' });
-    assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true } });
+    assert.deepEqual(manifest.peerDependencies, { react: '>=18', vite: '>=5' });
+    assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true }, vite: { optional: true } });
     assert.equal(manifest.dependencies, undefined, 'dependencies');
     const installed = join(app, 'node_modules', 'spa-oauth');
     for (const file of ['react.js', 'react.d.ts']) {
@@ -131,6 +131,16 @@ describe('the spa-oauth/react entry', () => {
     assert.deepEqual([...new Set(imports)], ['react']);
     const size = (result) => gzipSync(result.outputFiles[0].contents, { level: 9 }).length;
     t.diagnostic(`spa-oauth/react: ${size(react)} B gzip -9 (minified, React not counted); main entry glue ${size(main)} B`);
+  });
+});
+
+describe('the spa-oauth/vite entry', () => {
+  it("makes the example's build start the wasm from its <head>, before the app's script", () => {
+    const html = readFileSync(join(dist, 'index.html'), 'utf8');
+    const wasm = listFiles(dist).filter((f) => f.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, `wasm assets: ${wasm}`);
+    const early = html.indexOf(`window.spaOauthWasm = WebAssembly.compileStreaming(fetch("/${wasm[0]}"))`);
+    assert.ok(early > 0 && early < html.indexOf('<script type="module"'), html);
   });
 });
 

@@ -10,7 +10,10 @@ import { App, navigate } from './App';
 import { apisOf, readSettings } from './settings';
 import { trace } from './trace';
 
-await init({ module_or_path: wasmUrl });
+// The built page's early start of the wasm (spa-oauth/vite in vite.config.ts); the dev server's
+// page starts nothing, and init() fetches the URL.
+declare global { interface Window { spaOauthWasm?: Promise<WebAssembly.Module> } }
+await init({ module_or_path: window.spaOauthWasm ?? wasmUrl });
 
 const settings = readSettings();
 if (!settings) throw new Error('open this page with ?op=<issuer URL>&client=<client id>');

@@ -1,15 +1,11 @@
 // spa-oauth in a Vite app. The package is built with wasm-pack `--target web`: import its JS,
 // let Vite emit the .wasm as an asset (`?url`), and hand `init` the compile that the built page
-// started in its <head> (vite.config.ts), or that URL (the dev server's page has no such start).
+// started in its <head> (spa-oauth/vite), or that URL (the dev server's page starts nothing).
 import init, { AuthClient, AuthError, type AuthClientConfig, type TokenSet } from 'spa-oauth';
 import wasmUrl from 'spa-oauth/spa_oauth_bg.wasm?url';
 
-declare global {
-  interface Window {
-    /** The built page's early start of the wasm (vite.config.ts). */
-    spaOauthWasm?: Promise<WebAssembly.Module>;
-  }
-}
+// The built page's early start of the wasm (spa-oauth/vite in vite.config.ts).
+declare global { interface Window { spaOauthWasm?: Promise<WebAssembly.Module> } }
 
 // The provider comes from the URL (`?op=<issuer>&client=<id>`) and is kept in sessionStorage,
 // because the provider sends the browser back to the bare redirect URI.
