@@ -10,7 +10,6 @@ use super::Client;
 use crate::browser::{lock, now_ms};
 use crate::core::apis::{api_for, TokenKey};
 use crate::core::error::{AuthError, Result};
-use crate::core::token::{parse_token_response, refresh_body};
 
 impl Client {
     /// `getAccessToken({ scopes, resource })`: the API's token from the cache while it has the
@@ -82,16 +81,7 @@ impl Client {
             self.log.info(&["api token: minting for '", &key.scope(), "'"]);
             let metadata = self.metadata().await?;
             let scope = key.scope();
-            let body = refresh_body(
-                &self.config.client_id,
-                &refresh_token,
-                &scope,
-                &self.config.redirect_uri,
-                key.resource.as_deref(),
-            );
-            let sent_at = now_ms();
-            let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
-            match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
+            match self.refresh_grant(&metadata, &current, &refresh_token, &scope, key.resource.as_deref()).await {
                 Ok(fresh) => break (current, fresh),
                 // Consent for this API only: the session and the other tokens stay, no event.
                 Err(e) if e.code != "invalid_grant" || renewed => {

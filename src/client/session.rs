@@ -9,7 +9,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::Client;
 use crate::browser::{events::Emitter, lock, now_ms, set_property, shared};
 use crate::core::apis::{ApiToken, TokenKey};
+use crate::core::discovery::ProviderMetadata;
 use crate::core::error::{AuthError, ErrorKind, Result};
+use crate::core::secret::Secret;
 use crate::core::text::decimal;
 use crate::core::token::{parse_token_response, refresh_body};
 use crate::core::token_set::TokenSet;
@@ -372,11 +374,8 @@ impl Client {
         };
         let metadata = self.metadata().await?;
         let scope = current.scope.clone().unwrap_or_else(|| self.config.scope());
-        let body = refresh_body(&self.config.client_id, &refresh_token, &scope, &self.config.redirect_uri, None);
-        let sent_at = now_ms();
         self.fetch_keys_ahead(&metadata);
-        let answer = self.http.post_form(&self.token_endpoint(&metadata, current.policy.as_deref()), &body).await;
-        let fresh = match answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at)) {
+        let fresh = match self.refresh_grant(&metadata, &current, &refresh_token, &scope, None).await {
             Ok(fresh) => fresh,
             Err(e) => {
                 self.refresh_refused(e).await?;
@@ -401,6 +400,23 @@ impl Client {
             return Err(not_yet_valid());
         }
         Ok(token)
+    }
+
+    /// The refresh-token grant (RFC 6749 §6; RFC 8707 §2.2: `resource` for one API's token) at
+    /// the token endpoint of the session's policy: the new tokens (§5.1), or the provider's
+    /// refusal (§5.2) or no usable answer as the error.
+    pub(super) async fn refresh_grant(
+        &self,
+        metadata: &ProviderMetadata,
+        current: &TokenSet,
+        refresh_token: &Secret,
+        scope: &str,
+        resource: Option<&str>,
+    ) -> Result<TokenSet> {
+        let body = refresh_body(&self.config.client_id, refresh_token, scope, &self.config.redirect_uri, resource);
+        let sent_at = now_ms();
+        let answer = self.http.post_form(&self.token_endpoint(metadata, current.policy.as_deref()), &body).await;
+        answer.and_then(|a| parse_token_response(a.status, &a.body, sent_at))
     }
 
     /// The token endpoint refused the refresh or gave no usable answer: the session stays,
