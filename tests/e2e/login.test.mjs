@@ -64,6 +64,32 @@ describe('demo page: login', { timeout: 5 * TEST_TIMEOUT }, () => {
     }
   });
 
+  it('with a <link rel="preload"> in place of the script (the README\'s way under a strict CSP), init() takes the preloaded wasm: one download', { timeout: TEST_TIMEOUT }, async () => {
+    const page = await newPage(env.browser);
+    try {
+      const preload = '<link rel="preload" href="/pkg/spa_oauth_bg.wasm" as="fetch" type="application/wasm" crossorigin>';
+      await page.route((url) => url.origin === env.servers.web.origin && url.pathname === '/', async (route) => {
+        const response = await route.fetch();
+        const html = await response.text();
+        const early = /<script>window\.spaOauthWasm = [^<]*<\/script>/;
+        assert.match(html, early, 'www/index.html starts the wasm early');
+        await route.fulfill({ response, body: html.replace(early, preload) });
+      });
+      await openDemo(page, env.servers);
+      const { loads, started } = await page.evaluate(() => ({
+        loads: performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/pkg/spa_oauth_bg.wasm'))
+          .map((e) => e.initiatorType),
+        started: window.spaOauthWasm !== undefined,
+      }));
+      assert.equal(started, false, 'the page started no compile of its own');
+      // init()'s fetch in another mode than the preload's would download the wasm a second time.
+      assert.deepEqual(loads, ['link']);
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await page.context().close();
+    }
+  });
+
   it('stays logged in across a reload without redeeming again; logout clears', { timeout: TEST_TIMEOUT }, async () => {
     const page = await newPage(env.browser);
     try {
