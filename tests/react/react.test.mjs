@@ -30,7 +30,7 @@ import {
 import { startApi } from '../support/api-server.mjs';
 import { startOP } from '../support/op.mjs';
 import {
-  MINUTE, ROOT, assertExactlyTheMistakes, listFiles, markedMistakes, npm, run, runOk, snapshotPkg,
+  MINUTE, ROOT, assertExactlyTheMistakes, assertStartsWasmEarly, markedMistakes, npm, run, runOk, snapshotPkg,
 } from '../support/packed.mjs';
 import { startStatic } from '../support/static.mjs';
 
@@ -136,11 +136,7 @@ describe('the spa-oauth/react entry', () => {
 
 describe('the spa-oauth/vite entry', () => {
   it("makes the example's build start the wasm from its <head>, before the app's script", () => {
-    const html = readFileSync(join(dist, 'index.html'), 'utf8');
-    const wasm = listFiles(dist).filter((f) => f.endsWith('.wasm'));
-    assert.equal(wasm.length, 1, `wasm assets: ${wasm}`);
-    const early = html.indexOf(`window.spaOauthWasm = WebAssembly.compileStreaming(fetch("/${wasm[0]}"))`);
-    assert.ok(early > 0 && early < html.indexOf('<script type="module"'), html);
+    assertStartsWasmEarly(dist);
   });
 });
 

@@ -1,9 +1,9 @@
 // What the package tests (tests/package/) and the React tests (tests/react/) share: running
-// commands, a consistent copy of pkg/ to pack (other work rebuilds pkg/ now and then), and
-// the checks of a typings file of marked mistakes.
+// commands, a consistent copy of pkg/ to pack (other work rebuilds pkg/ now and then), the
+// checks of a typings file of marked mistakes, and of an example's Vite build.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -46,6 +46,20 @@ function fingerprint(dir) {
     const { size, mtimeMs } = statSync(join(dir, file));
     return `${file}:${size}:${mtimeMs}`;
   }).join('\n');
+}
+
+/**
+ * An example's Vite build (`dist`) holds spa-oauth's wasm as its one `.wasm` asset, and its
+ * index.html starts that wasm from the <head> before the app's module script (spa-oauth/vite,
+ * the README's "Start-up"). Returns the asset's path in `dist`.
+ */
+export function assertStartsWasmEarly(dist) {
+  const wasm = listFiles(dist).filter((f) => f.endsWith('.wasm'));
+  assert.equal(wasm.length, 1, `wasm assets: ${wasm}`);
+  const html = readFileSync(join(dist, 'index.html'), 'utf8');
+  const early = html.indexOf(`window.spaOauthWasm = WebAssembly.compileStreaming(fetch("/${wasm[0]}"))`);
+  assert.ok(early > 0 && early < html.indexOf('<script type="module"'), html);
+  return wasm[0];
 }
 
 /**
